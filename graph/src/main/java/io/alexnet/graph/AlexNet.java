@@ -1,0 +1,429 @@
+package io.alexnet.graph;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.nn.LocalResponseNormalization;
+import org.tensorflow.op.random.RandomStandardNormal;
+import org.tensorflow.op.random.RandomUniform;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TFloating;
+
+/**
+ * AlexNet (Krizhevsky, Sutskever, Hinton, NIPS 2012) as a TensorFlow graph, layer by layer as in
+ * the paper's Figure 2 and ../shared/SPEC.md. {@link #forward()} is the whole network; the rest
+ * of the file is the handful of layer kinds it uses.
+ *
+ * <p>The paper split the net over two GPUs ("towers"). Here every layer is built once per tower,
+ * each tower pinned to its own device and holding half of the layer's kernels. conv2, conv4 and
+ * conv5 read only their own tower's maps (the grouped convolutions); conv3, fc6, fc7 and fc8 read
+ * both towers' (the only places the towers exchange activations). The one-tower variant is the
+ * same code with one tower, so its layers see everything.
+ *
+ * <p>Inputs and outputs have stable names that SavedModel signatures and tools rely on:
+ * {@value #IMAGES}, {@value #LABELS}, {@value #TRAINING}, {@value #LOGITS}, {@value
+ * #PROBABILITIES}, {@value #LOSS}.
+ */
+public final class AlexNet {
+
+  /** TRAIN adds labels, loss and dropout; INFERENCE is the graph a SavedModel serves. */
+  public enum Mode {
+    TRAIN,
+    INFERENCE
+  }
+
+  public static final String IMAGES = "images";
+  public static final String LABELS = "labels";
+  public static final String TRAINING = "training";
+  public static final String LOGITS = "logits";
+  public static final String PROBABILITIES = "probabilities";
+  public static final String LOSS = "loss";
+
+  /** Tower index of the layers both towers feed (fc8, the loss): tower A's device, no suffix. */
+  private static final int HEAD = -1;
+
+  /** Section 4.2: dropout 0.5 on fc6 and fc7 while training. */
+  public static final float DROPOUT_KEEP = 0.5f;
+
+  private final ModelConfig config;
+  private final Mode mode;
+  private final Ops tf;
+  private final Class<TFloating> type;
+  private final int towers;
+
+  private final List<Param> params = new ArrayList<>();
+  private final List<Lrn> lrns = new ArrayList<>();
+  private final List<Output<TFloating>> dropoutMasks = new ArrayList<>();
+  private final Map<String, LayerRow> rows = new LinkedHashMap<>();
+  private final Map<String, Ops> layerScopes = new HashMap<>();
+  private int lrnLayers = 0;
+  private long opSeed = 0;
+
+  private Placeholder<TFloating> images;
+  private Placeholder<TInt32> labels;
+  private Operand<TBool> training;
+  private Operand<TFloating> logits;
+  private Operand<TFloating> probabilities;
+  private Operand<TFloating> loss;
+
+  private AlexNet(Graph graph, ModelConfig config, Mode mode) {
+    this.config = config;
+    this.mode = mode;
+    this.tf = Ops.create(graph);
+    this.type = config.precision().type();
+    this.towers = config.variant().towers();
+  }
+
+  /** Adds the network to {@code graph} and returns handles to its inputs, outputs and variables. */
+  public static AlexNet build(Graph graph, ModelConfig config, Mode mode) {
+    AlexNet net = new AlexNet(graph, config, mode);
+    net.forward();
+    return net;
+  }
+
+  private void forward() {
+    LayerSizes n = config.sizes();
+    int s = config.imageSize();
+    images = tf.withName(IMAGES).placeholder(type, Placeholder.shape(Shape.of(-1, s, s, 3)));
+    if (mode == Mode.TRAIN) {
+      training = tf.withName(TRAINING).placeholderWithDefault(tf.constant(false), Shape.scalar());
+    }
+    int t2 = towers;
+
+    // conv1: 96 kernels 11x11x3, stride 4, no padding: 227 -> 55. ReLU, LRN, pool 3/2 -> 27.
+    var conv1 = perTower(t -> conv("conv1", t, images, 11, 4, false, n.conv1() / t2, 0.0));
+    var lrn1 = perTower(t -> lrn("lrn1", t, conv1.get(t)));
+    lrnLayers++;
+    var pool1 = perTower(t -> maxPool("pool1", t, lrn1.get(t)));
+
+    // conv2: 256 kernels 5x5x48, pad 2; grouped: each tower sees only its own 48 maps.
+    var conv2 = perTower(t -> conv("conv2", t, pool1.get(t), 5, 1, true, n.conv2() / t2, bias()));
+    var lrn2 = perTower(t -> lrn("lrn2", t, conv2.get(t)));
+    lrnLayers++;
+    var pool2 = perTower(t -> maxPool("pool2", t, lrn2.get(t)));
+
+    // conv3: 384 kernels 3x3x256, pad 1; full: each tower sees the maps of both towers.
+    var conv3 = perTower(t -> conv("conv3", t, join(t, pool2), 3, 1, true, n.conv3() / t2, 0.0));
+
+    // conv4: 384 kernels 3x3x192, pad 1; grouped.
+    var conv4 = perTower(t -> conv("conv4", t, conv3.get(t), 3, 1, true, n.conv4() / t2, bias()));
+
+    // conv5: 256 kernels 3x3x192, pad 1; grouped; then pool 3/2: 13 -> 6.
+    var conv5 = perTower(t -> conv("conv5", t, conv4.get(t), 3, 1, true, n.conv5() / t2, bias()));
+    var pool5 = perTower(t -> maxPool("pool5", t, conv5.get(t)));
+
+    // fc6: 9216 -> 4096 (2048 per tower), every unit sees both towers; dropout 0.5.
+    var fc6 = perTower(t -> dense("fc6", t, flatten(t, join(t, pool5)), n.fc6() / t2, bias(), true));
+    var drop6 = perTower(t -> dropout("dropout6", t, fc6.get(t)));
+
+    // fc7: 4096 -> 4096 (2048 per tower), full; dropout 0.5.
+    var fc7 = perTower(t -> dense("fc7", t, join(t, drop6), n.fc7() / t2, bias(), true));
+    var drop7 = perTower(t -> dropout("dropout7", t, fc7.get(t)));
+
+    // fc8: 4096 -> classes, on tower A's device; softmax.
+    Operand<TFloating> fc8 = dense("fc8", HEAD, join(HEAD, drop7), config.classes(), 0.0, false);
+    Ops head = onTower(HEAD);
+    logits = head.withName(LOGITS).identity(fc8);
+    probabilities = head.withName(PROBABILITIES).nn.softmax(logits);
+
+    if (mode == Mode.TRAIN) {
+      labels = head.withName(LABELS).placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+      var oneHot = head.oneHot(labels, head.constant(config.classes()), one(head), zero(head));
+      var xent = head.nn.softmaxCrossEntropyWithLogits(logits, oneHot);
+      loss = head.withName(LOSS).math.mean(xent.loss(), head.constant(0));
+    }
+  }
+
+  // ---- layers ----------------------------------------------------------------------------
+
+  /** Convolution + bias + ReLU on one tower. {@code same} pads so stride 1 keeps the size. */
+  private Operand<TFloating> conv(
+      String layer, int t, Operand<TFloating> x, int k, int stride, boolean same, int out,
+      double biasValue) {
+    Ops o = layerOps(layer, t);
+    long in = x.shape().get(3);
+    var w = weights(o, layer, Shape.of(k, k, in, out), k * k * in);
+    var b = biases(o, layer, out, biasValue);
+    var y = o.nn.conv2d(x, w, List.of(1L, (long) stride, (long) stride, 1L), same ? "SAME" : "VALID");
+    Operand<TFloating> r = o.nn.relu(o.nn.biasAdd(y, b));
+    long[] d = r.shape().asArray();
+    addRow(layer, t, r, w.shape().size() + out, d[1] * d[2] * out * k * k * in);
+    return r;
+  }
+
+  /** Fully connected layer on one tower, with ReLU unless it is the last. */
+  private Operand<TFloating> dense(
+      String layer, int t, Operand<TFloating> x, int out, double biasValue, boolean relu) {
+    Ops o = layerOps(layer, t);
+    long in = x.shape().get(1);
+    var w = weights(o, layer, Shape.of(in, out), in);
+    var b = biases(o, layer, out, biasValue);
+    Operand<TFloating> y = o.nn.biasAdd(o.linalg.matMul(x, w), b);
+    if (relu) {
+      y = o.nn.relu(y);
+    }
+    addRow(layer, t, y, w.shape().size() + out, in * out);
+    return y;
+  }
+
+  /**
+   * Local response normalization across channels (Section 3.3) with k=2, n=5, alpha=1e-4,
+   * beta=0.75. Each tower normalizes its own maps, as the paper's per-GPU layers did. The LRN
+   * kernels are float32-only, so a float64 net casts around it.
+   */
+  private Operand<TFloating> lrn(String layer, int t, Operand<TFloating> x) {
+    Ops o = layerOps(layer, t);
+    Operand<TFloat32> in = type == (Class<?>) TFloat32.class ? as32(x) : o.dtypes.cast(x, TFloat32.class);
+    var y =
+        o.nn.localResponseNormalization(
+            in,
+            LocalResponseNormalization.depthRadius(Lrn.PAPER_DEPTH_RADIUS),
+            LocalResponseNormalization.bias(Lrn.PAPER_BIAS),
+            LocalResponseNormalization.alpha(Lrn.PAPER_ALPHA),
+            LocalResponseNormalization.beta(Lrn.PAPER_BETA));
+    lrns.add(
+        new Lrn(lrnLayers, in.asOutput(), y.asOutput(), Lrn.PAPER_DEPTH_RADIUS, Lrn.PAPER_BIAS,
+            Lrn.PAPER_ALPHA, Lrn.PAPER_BETA));
+    Operand<TFloating> r = type == (Class<?>) TFloat32.class ? generic(y) : o.dtypes.cast(y, type);
+    addRow(layer, t, r, 0, 0);
+    return r;
+  }
+
+  /** Overlapping max-pooling, Section 3.4: 3x3 windows, stride 2. */
+  private Operand<TFloating> maxPool(String layer, int t, Operand<TFloating> x) {
+    Ops o = layerOps(layer, t);
+    Operand<TFloating> y =
+        o.nn.maxPool(x, o.constant(new int[] {1, 3, 3, 1}), o.constant(new int[] {1, 2, 2, 1}),
+            "VALID");
+    addRow(layer, t, y, 0, 0);
+    return y;
+  }
+
+  /**
+   * Inverted dropout (Section 4.2): in training, each unit is kept with probability 0.5 and
+   * scaled by 2, which has the same expectation as the paper's halving at test time. The mask is
+   * the op {@code <layer>/<tower>/mask}; feeding it fixes the mask (the gradient tests do).
+   */
+  private Operand<TFloating> dropout(String layer, int t, Operand<TFloating> x) {
+    if (mode != Mode.TRAIN) {
+      return x;
+    }
+    Ops o = layerOps(layer, t);
+    Operand<TFloating> keep =
+        o.select(training, o.dtypes.cast(o.constant(DROPOUT_KEEP), type), one(o));
+    var uniform =
+        o.random.randomUniform(
+            o.shape(x), type, RandomUniform.seed(config.seed()), RandomUniform.seed2(++opSeed));
+    Operand<TFloating> mask = o.withName("mask").math.floor(o.math.add(uniform, keep));
+    dropoutMasks.add(mask.asOutput());
+    Operand<TFloating> y = o.math.div(o.math.mul(x, mask), keep);
+    addRow(layer, t, y, 0, 0);
+    return y;
+  }
+
+  /** The maps of every tower, concatenated on tower {@code t}'s device (a cross-tower exchange). */
+  private Operand<TFloating> join(int t, List<Operand<TFloating>> parts) {
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    int axis = parts.get(0).shape().numDimensions() - 1;
+    return onTower(t).concat(parts, onTower(t).constant(axis));
+  }
+
+  private Operand<TFloating> flatten(int t, Operand<TFloating> x) {
+    long[] d = x.shape().asArray();
+    long n = d[1] * d[2] * d[3];
+    return onTower(t).reshape(x, onTower(t).constant(new long[] {-1, n}));
+  }
+
+  // ---- variables -------------------------------------------------------------------------
+
+  private Variable<TFloating> weights(Ops o, String layer, Shape shape, long fanIn) {
+    double std = config.init().stddev(fanIn);
+    var normal =
+        o.random.randomStandardNormal(
+            o.constant(shape.asArray()), type, RandomStandardNormal.seed(config.seed()),
+            RandomStandardNormal.seed2(++opSeed));
+    return variable(o, layer, "weights", o.math.mul(normal, scalar(o, std)));
+  }
+
+  private Variable<TFloating> biases(Ops o, String layer, int n, double value) {
+    return variable(o, layer, "biases", o.fill(o.constant(new int[] {n}), scalar(o, value)));
+  }
+
+  /** A VariableV2 with its initializer (TF Java's SavedModel export saves only this kind). */
+  private Variable<TFloating> variable(Ops o, String layer, String name, Operand<TFloating> init) {
+    Ops i = o.withInitScope();
+    Variable<TFloating> v = i.withName(name).variable(init.shape(), type);
+    i.withName(name + "_init").assign(v, init);
+    params.add(new Param(v.op().name(), layer, v, lrnLayers));
+    return v;
+  }
+
+  private double bias() {
+    return config.hiddenBias();
+  }
+
+  // ---- plumbing ----------------------------------------------------------------------------
+
+  private List<Operand<TFloating>> perTower(IntFunction<Operand<TFloating>> layer) {
+    List<Operand<TFloating>> out = new ArrayList<>(towers);
+    for (int t = 0; t < towers; t++) {
+      out.add(layer.apply(t));
+    }
+    return out;
+  }
+
+  private Ops onTower(int t) {
+    return tf.withDevice(DevicePlan.spec(config.devices().tower(Math.max(t, 0))));
+  }
+
+  /**
+   * Ops for tower t's part of a layer, pinned to the tower's device and named layer/A/..,
+   * layer/B/.. (just layer/.. for {@link #HEAD} and for one tower).
+   */
+  private Ops layerOps(String layer, int t) {
+    Ops o = layerScopes.computeIfAbsent(layer, tf::withSubScope);
+    o = o.withDevice(DevicePlan.spec(config.devices().tower(Math.max(t, 0))));
+    return towers == 1 || t == HEAD ? o : o.withSubScope(String.valueOf((char) ('A' + t)));
+  }
+
+  private void addRow(String layer, int t, Operand<?> out, long nParams, long macs) {
+    long[] d = out.shape().asArray();
+    List<Long> shape = new ArrayList<>();
+    for (int i = 1; i < d.length; i++) {
+      shape.add(d[i]);
+    }
+    String device = config.devices().tower(Math.max(t, 0));
+    LayerRow prev = rows.get(layer);
+    if (prev != null) {
+      // Towers side by side: channels (the last dimension) add up.
+      int last = shape.size() - 1;
+      shape.set(last, shape.get(last) + prev.outputShape().get(last));
+      List<String> devices = new ArrayList<>(prev.devices());
+      devices.add(device);
+      rows.put(layer, new LayerRow(layer, shape, prev.params() + nParams,
+          prev.multiplyAdds() + macs, devices));
+    } else {
+      rows.put(layer, new LayerRow(layer, shape, nParams, macs, new ArrayList<>(List.of(device))));
+    }
+  }
+
+  private Operand<TFloating> scalar(Ops o, double v) {
+    return o.dtypes.cast(o.constant(v), type);
+  }
+
+  private Operand<TFloating> one(Ops o) {
+    return scalar(o, 1.0);
+  }
+
+  private Operand<TFloating> zero(Ops o) {
+    return scalar(o, 0.0);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Operand<TFloat32> as32(Operand<? extends TFloating> x) {
+    return (Operand<TFloat32>) x;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Operand<TFloating> generic(Operand<? extends TFloating> x) {
+    return (Operand<TFloating>) x;
+  }
+
+  // ---- accessors ---------------------------------------------------------------------------
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public Mode mode() {
+    return mode;
+  }
+
+  /** Float images [batch, size, size, 3], NHWC, already pre-processed. */
+  public Output<TFloating> images() {
+    return images.asOutput();
+  }
+
+  /** Int32 class ids [batch]; TRAIN mode only. */
+  public Output<TInt32> labels() {
+    return requireTrain(labels).asOutput();
+  }
+
+  /** Bool scalar, default false: true turns dropout on. TRAIN mode only. */
+  public Output<TBool> training() {
+    return requireTrain(training).asOutput();
+  }
+
+  public Output<TFloating> logits() {
+    return logits.asOutput();
+  }
+
+  public Output<TFloating> probabilities() {
+    return probabilities.asOutput();
+  }
+
+  /** Mean softmax cross-entropy over the batch; TRAIN mode only. */
+  public Output<TFloating> loss() {
+    return requireTrain(loss).asOutput();
+  }
+
+  /** Trainable variables in the order they were built. */
+  public List<Param> params() {
+    return List.copyOf(params);
+  }
+
+  /** The LRN ops, in forward order; {@link Lrn#stage()} tells which LRN layer each belongs to. */
+  public List<Lrn> lrns() {
+    return List.copyOf(lrns);
+  }
+
+  /** The 0/1 dropout masks (TRAIN mode), fc6's towers then fc7's; feed them to fix the mask. */
+  public List<Output<TFloating>> dropoutMasks() {
+    return List.copyOf(dropoutMasks);
+  }
+
+  /** Number of LRN layers. */
+  public int lrnLayers() {
+    return lrnLayers;
+  }
+
+  /** One row per layer, in forward order, for the summary table. */
+  public List<LayerRow> layers() {
+    return List.copyOf(rows.values());
+  }
+
+  public long parameterCount() {
+    return params.stream().mapToLong(Param::size).sum();
+  }
+
+  public long multiplyAdds() {
+    return rows.values().stream().mapToLong(LayerRow::multiplyAdds).sum();
+  }
+
+  private <X> X requireTrain(X x) {
+    if (x == null) {
+      throw new IllegalStateException("only a TRAIN-mode graph has labels, training and loss");
+    }
+    return x;
+  }
+
+  @Override
+  public String toString() {
+    return "AlexNet" + Arrays.asList(config.variant().label(), mode) + " " + config;
+  }
+}
