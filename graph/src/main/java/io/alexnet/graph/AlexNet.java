@@ -68,6 +68,7 @@ public final class AlexNet {
   private final List<Lrn> lrns = new ArrayList<>();
   private final List<Output<TFloating>> dropoutMasks = new ArrayList<>();
   private final Map<String, LayerRow> rows = new LinkedHashMap<>();
+  private final Map<String, List<Output<TFloating>>> outputs = new LinkedHashMap<>();
   private final Map<String, Ops> layerScopes = new HashMap<>();
   private int lrnLayers = 0;
   private long opSeed = 0;
@@ -141,9 +142,13 @@ public final class AlexNet {
 
     if (mode == Mode.TRAIN) {
       labels = head.withName(LABELS).placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+      // Cross-entropy from log-softmax: TensorFlow's fused SoftmaxCrossEntropyWithLogits has a
+      // C++ gradient that builds a float32 term even in a float64 graph, and the sparse one
+      // has no graph gradient at all.
       var oneHot = head.oneHot(labels, head.constant(config.classes()), one(head), zero(head));
-      var xent = head.nn.softmaxCrossEntropyWithLogits(logits, oneHot);
-      loss = head.withName(LOSS).math.mean(xent.loss(), head.constant(0));
+      var logProbs = head.nn.logSoftmax(logits);
+      var xent = head.math.neg(head.reduceSum(head.math.mul(oneHot, logProbs), head.constant(1)));
+      loss = head.withName(LOSS).math.mean(xent, head.constant(0));
     }
   }
 
@@ -194,10 +199,9 @@ public final class AlexNet {
             LocalResponseNormalization.bias(Lrn.PAPER_BIAS),
             LocalResponseNormalization.alpha(Lrn.PAPER_ALPHA),
             LocalResponseNormalization.beta(Lrn.PAPER_BETA));
-    lrns.add(
-        new Lrn(lrnLayers, in.asOutput(), y.asOutput(), Lrn.PAPER_DEPTH_RADIUS, Lrn.PAPER_BIAS,
-            Lrn.PAPER_ALPHA, Lrn.PAPER_BETA));
     Operand<TFloating> r = type == (Class<?>) TFloat32.class ? generic(y) : o.dtypes.cast(y, type);
+    lrns.add(new Lrn(lrnLayers, x.asOutput(), r.asOutput(), in.asOutput(), y.asOutput(),
+        Lrn.PAPER_DEPTH_RADIUS, Lrn.PAPER_BIAS, Lrn.PAPER_ALPHA, Lrn.PAPER_BETA));
     addRow(layer, t, r, 0, 0);
     return r;
   }
@@ -301,7 +305,8 @@ public final class AlexNet {
     return towers == 1 || t == HEAD ? o : o.withSubScope(String.valueOf((char) ('A' + t)));
   }
 
-  private void addRow(String layer, int t, Operand<?> out, long nParams, long macs) {
+  private void addRow(String layer, int t, Operand<TFloating> out, long nParams, long macs) {
+    outputs.computeIfAbsent(layer, k -> new ArrayList<>()).add(out.asOutput());
     long[] d = out.shape().asArray();
     List<Long> shape = new ArrayList<>();
     for (int i = 1; i < d.length; i++) {
@@ -405,6 +410,15 @@ public final class AlexNet {
   /** One row per layer, in forward order, for the summary table. */
   public List<LayerRow> layers() {
     return List.copyOf(rows.values());
+  }
+
+  /** Each layer's output, one per tower (tower A first), by layer name as in {@link #layers()}. */
+  public List<Output<TFloating>> outputs(String layer) {
+    List<Output<TFloating>> o = outputs.get(layer);
+    if (o == null) {
+      throw new IllegalArgumentException("no layer '" + layer + "'; layers: " + outputs.keySet());
+    }
+    return List.copyOf(o);
   }
 
   public long parameterCount() {

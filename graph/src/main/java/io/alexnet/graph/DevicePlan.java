@@ -63,6 +63,26 @@ public record DevicePlan(String towerA, String towerB) {
     return towerA.toUpperCase().contains("GPU") || towerB.toUpperCase().contains("GPU");
   }
 
+  /**
+   * A warning when this plan names more GPUs than TensorFlow sees (soft placement will then run
+   * those towers on the CPU), or empty.
+   */
+  public java.util.Optional<String> unavailable(int gpuCount) {
+    int wanted = 0;
+    for (String d : List.of(towerA, towerB)) {
+      Matcher m = Pattern.compile("GPU:(\\d+)", Pattern.CASE_INSENSITIVE).matcher(d);
+      if (m.find()) {
+        wanted = Math.max(wanted, Integer.parseInt(m.group(1)) + 1);
+      }
+    }
+    if (wanted <= gpuCount) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of("devices " + this + " need " + wanted + " GPU(s) but TensorFlow"
+        + " sees " + gpuCount + (gpuCount == 0 ? " (CPU build, or no CUDA 12/cuDNN 9 on this host)"
+        : "") + "; those towers will run on the CPU");
+  }
+
   /** TF Java's DeviceSpec for a TensorFlow device string; refuses what TensorFlow would. */
   public static DeviceSpec spec(String device) {
     DeviceSpec.Builder b = DeviceSpec.newBuilder();

@@ -2,6 +2,7 @@ package io.alexnet.graph;
 
 import org.tensorflow.Output;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TFloating;
 
 /**
  * One local response normalization op of the graph, with what its gradient needs: its input,
@@ -14,7 +15,13 @@ import org.tensorflow.types.TFloat32;
  */
 public record Lrn(
     int stage,
-    Output<TFloat32> input, Output<TFloat32> output, long depthRadius, float bias, float alpha,
+    Output<? extends TFloating> input,
+    Output<? extends TFloating> output,
+    Output<TFloat32> opInput,
+    Output<TFloat32> opOutput,
+    long depthRadius,
+    float bias,
+    float alpha,
     float beta) {
 
   /** The paper's constants: k = 2, n = 5, alpha = 1e-4, beta = 0.75. */

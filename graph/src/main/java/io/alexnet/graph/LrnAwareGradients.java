@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.nn.LocalResponseNormalizationGrad;
@@ -58,7 +59,7 @@ public final class LrnAwareGradients {
       for (int k = 0; k < below.size(); k++) {
         Lrn l = below.get(k);
         ys[k] = l.input();
-        dys[k] = lrnGrad(graph, l, g[mine.size() + k], prefix + "_lrn" + stage);
+        dys[k] = inputGradient(graph, l, g[mine.size() + k], prefix + "_lrn" + stage);
       }
     }
     List<Output<?>> out = new ArrayList<>(params.size());
@@ -76,19 +77,31 @@ public final class LrnAwareGradients {
     return of(graph, net.loss(), net.params(), net.lrns(), "gradients");
   }
 
-  @SuppressWarnings("unchecked")
-  private static Output<TFloat32> lrnGrad(Graph graph, Lrn l, Output<?> upstream, String scope) {
-    GraphOperation forward = (GraphOperation) l.output().op();
+  /**
+   * The gradient at the LRN's input given the gradient at its output: LRNGrad with the forward
+   * op's constants, in float32 (its only kernel) whatever the network's precision.
+   */
+  public static Output<?> inputGradient(Graph graph, Lrn l, Output<?> upstream, String scope) {
+    GraphOperation forward = (GraphOperation) l.opOutput().op();
     Ops o = Ops.create(graph).withDevice(DevicePlan.spec(forward.device())).withSubScope(scope);
-    return o.nn
-        .localResponseNormalizationGrad(
-            (Output<TFloat32>) upstream,
-            l.input(),
-            l.output(),
-            LocalResponseNormalizationGrad.depthRadius(l.depthRadius()),
-            LocalResponseNormalizationGrad.bias(l.bias()),
-            LocalResponseNormalizationGrad.alpha(l.alpha()),
-            LocalResponseNormalizationGrad.beta(l.beta()))
-        .asOutput();
+    boolean is32 = upstream.type() == TFloat32.class;
+    Operand<TFloat32> dy = is32 ? float32(upstream) : o.dtypes.cast(upstream, TFloat32.class);
+    Output<TFloat32> dx =
+        o.nn
+            .localResponseNormalizationGrad(
+                dy,
+                l.opInput(),
+                l.opOutput(),
+                LocalResponseNormalizationGrad.depthRadius(l.depthRadius()),
+                LocalResponseNormalizationGrad.bias(l.bias()),
+                LocalResponseNormalizationGrad.alpha(l.alpha()),
+                LocalResponseNormalizationGrad.beta(l.beta()))
+            .asOutput();
+    return is32 ? dx : o.dtypes.cast(dx, upstream.type()).asOutput();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Operand<TFloat32> float32(Output<?> x) {
+    return (Operand<TFloat32>) x;
   }
 }

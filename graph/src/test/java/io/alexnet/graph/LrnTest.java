@@ -1,0 +1,120 @@
+package io.alexnet.graph;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+
+/** The network's LRN op against the paper's formula (Section 3.3) computed here in plain Java. */
+class LrnTest {
+
+  /** b_i = a_i / (k + alpha * sum_{j=max(0,i-n/2)}^{min(N-1,i+n/2)} a_j^2)^beta, per pixel. */
+  static double[] paperLrn(double[] a, int channels, double k, int n, double alpha, double beta) {
+    double[] b = new double[a.length];
+    for (int p = 0; p < a.length; p += channels) {
+      for (int i = 0; i < channels; i++) {
+        double sum = 0;
+        for (int j = Math.max(0, i - n / 2); j <= Math.min(channels - 1, i + n / 2); j++) {
+          sum += a[p + j] * a[p + j];
+        }
+        b[p + i] = a[p + i] / Math.pow(k + alpha * sum, beta);
+      }
+    }
+    return b;
+  }
+
+  @Test
+  void networkLrnIsThePapersFormulaWithItsConstants() {
+    try (Graph g = new Graph()) {
+      AlexNet net = AlexNet.build(g,
+          ModelConfig.builder().width(0.25).imageSize(67).build(), AlexNet.Mode.INFERENCE);
+      assertEquals(4, net.lrns().size()); // two LRN layers, one op per tower
+      Lrn lrn = net.lrns().get(1); // conv1's LRN on tower B
+      long[] d = lrn.input().shape().asArray();
+      int channels = (int) d[3];
+      Shape shape = Shape.of(2, d[1], d[2], channels);
+      // Post-ReLU activations large enough that alpha * sum is comparable to k: the
+      // normalization then matters, and a wrong alpha, n or beta shows.
+      double[] a = new Random(11).doubles(shape.size(), 0, 150).toArray();
+      double[] want = paperLrn(a, channels, 2, 5, 1e-4, 0.75);
+      try (Session s = new Session(g);
+          Tensor in = HostTensors.of(Precision.FLOAT32, shape, a);
+          Result r = s.runner().feed(lrn.input(), in).fetch(lrn.output()).run()) {
+        double[] got = HostTensors.doubles(r.get(0));
+        double worst = 0;
+        for (int i = 0; i < a.length; i++) {
+          worst = Math.max(worst, Math.abs(got[i] - want[i]) / Math.max(Math.abs(want[i]), 1e-6));
+        }
+        assertTrue(worst < 1e-5, "worst relative error " + worst);
+        // And the normalization is far from the identity here, so the check has teeth.
+        assertTrue(want[5] < a[5] / 1.5, "LRN should shrink large activations");
+      }
+    }
+  }
+
+  /**
+   * The exact derivative of the paper's formula: with D_i = k + alpha * sum_{j in N(i)} a_j^2,
+   * dL/da_m = g_m D_m^-beta - 2 alpha beta a_m sum_{i : m in N(i)} g_i a_i D_i^(-beta-1).
+   */
+  static double[] paperLrnGradient(double[] a, double[] g, int channels, double k, int n,
+      double alpha, double beta) {
+    double[] dx = new double[a.length];
+    double[] d = new double[channels];
+    for (int p = 0; p < a.length; p += channels) {
+      for (int i = 0; i < channels; i++) {
+        double sum = 0;
+        for (int j = Math.max(0, i - n / 2); j <= Math.min(channels - 1, i + n / 2); j++) {
+          sum += a[p + j] * a[p + j];
+        }
+        d[i] = k + alpha * sum;
+      }
+      for (int m = 0; m < channels; m++) {
+        double cross = 0;
+        for (int i = Math.max(0, m - n / 2); i <= Math.min(channels - 1, m + n / 2); i++) {
+          cross += g[p + i] * a[p + i] * Math.pow(d[i], -beta - 1);
+        }
+        dx[p + m] = g[p + m] * Math.pow(d[m], -beta) - 2 * alpha * beta * a[p + m] * cross;
+      }
+    }
+    return dx;
+  }
+
+  @Test
+  void lrnGradientIsTheExactDerivativeOfThePapersFormula() {
+    try (Graph g = new Graph()) {
+      AlexNet net = AlexNet.build(g,
+          ModelConfig.builder().width(0.25).imageSize(67).build(), AlexNet.Mode.INFERENCE);
+      Lrn lrn = net.lrns().get(2); // conv2's LRN on tower A
+      long[] dims = lrn.input().shape().asArray();
+      int channels = (int) dims[3];
+      Shape shape = Shape.of(2, dims[1], dims[2], channels);
+      Random rnd = new Random(12);
+      double[] a = rnd.doubles(shape.size(), 0, 150).toArray();
+      double[] up = rnd.doubles(shape.size(), -1, 1).toArray();
+      var upstream = org.tensorflow.op.Ops.create(g).placeholder(
+          org.tensorflow.types.TFloat32.class);
+      Output<?> dx = LrnAwareGradients.inputGradient(g, lrn, upstream.asOutput(), "check");
+      double[] want = paperLrnGradient(a, up, channels, 2, 5, 1e-4, 0.75);
+      try (Session s = new Session(g);
+          Tensor in = HostTensors.of(Precision.FLOAT32, shape, a);
+          Tensor u = HostTensors.of(Precision.FLOAT32, shape, up);
+          Result r = s.runner().feed(lrn.input(), in).feed(upstream, u).fetch(dx).run()) {
+        double[] got = HostTensors.doubles(r.get(0));
+        double worst = 0, scale = 0;
+        for (double w : want) {
+          scale = Math.max(scale, Math.abs(w));
+        }
+        for (int i = 0; i < a.length; i++) {
+          worst = Math.max(worst, Math.abs(got[i] - want[i]) / scale);
+        }
+        assertTrue(worst < 1e-5, "worst error relative to the largest gradient: " + worst);
+      }
+    }
+  }
+}

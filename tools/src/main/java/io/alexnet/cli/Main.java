@@ -1,0 +1,38 @@
+package io.alexnet.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code alexnet} command: one subcommand per job. */
+@Command(
+    name = "alexnet",
+    mixinStandardHelpOptions = true,
+    version = "alexnet 0.1.0 (TensorFlow Java 1.1.0)",
+    description = "AlexNet (Krizhevsky et al. 2012) on TensorFlow Java.",
+    subcommands = {SummaryCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code (tests call this). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          // Expected failures (bad flags, bad paths) get one line, not a stack trace.
+          if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            cmd.getErr().println("alexnet " + cmd.getCommandName() + ": " + e.getMessage());
+            return 2;
+          }
+          throw e;
+        });
+    return cli.execute(args);
+  }
+}

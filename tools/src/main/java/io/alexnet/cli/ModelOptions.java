@@ -1,0 +1,69 @@
+package io.alexnet.cli;
+
+import io.alexnet.graph.DevicePlan;
+import io.alexnet.graph.Devices;
+import io.alexnet.graph.ModelConfig;
+import io.alexnet.graph.Variant;
+import io.alexnet.graph.WeightInit;
+import picocli.CommandLine.Option;
+
+/** Flags that choose the network, shared by every command that builds one. */
+public final class ModelOptions {
+
+  @Option(names = "--variant", defaultValue = "paper",
+      description = "paper (two towers, grouped convs) or one-tower. Default: ${DEFAULT-VALUE}.")
+  String variant;
+
+  @Option(names = "--classes", defaultValue = "1000",
+      description = "Classes in the last layer. Default: ${DEFAULT-VALUE}.")
+  int classes;
+
+  @Option(names = "--image-size", defaultValue = "227",
+      description = "Input height and width. Default: ${DEFAULT-VALUE}.")
+  int imageSize;
+
+  @Option(names = "--width", defaultValue = "1.0",
+      description = "Multiplier on every layer's size (1 = the paper). Default: ${DEFAULT-VALUE}.")
+  double width;
+
+  @Option(names = "--init", defaultValue = "paper",
+      description = "Weight init: paper (N(0, 0.01^2)) or he. Default: ${DEFAULT-VALUE}.")
+  String init;
+
+  @Option(names = "--hidden-bias", defaultValue = "1.0",
+      description = "Bias of conv2, conv4, conv5, fc6, fc7 (paper: 1). Default: ${DEFAULT-VALUE}.")
+  double hiddenBias;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--devices", defaultValue = "auto",
+      description = "auto (two GPUs if visible, else one device), DEV, or DEV_A,DEV_B"
+          + " (e.g. /device:CPU:0,/device:CPU:1). Default: ${DEFAULT-VALUE}.")
+  String devices;
+
+  ModelConfig config() {
+    return ModelConfig.builder()
+        .variant(Variant.parse(variant))
+        .classes(classes)
+        .imageSize(imageSize)
+        .width(width)
+        .init(WeightInit.parse(init))
+        .hiddenBias(hiddenBias)
+        .seed(seed)
+        .devices(plan())
+        .build();
+  }
+
+  /** The device plan; warns on stderr when it names GPUs TensorFlow does not see. */
+  DevicePlan plan() {
+    if (devices.equals("auto")) {
+      return DevicePlan.auto(Devices.gpuCount());
+    }
+    DevicePlan plan = DevicePlan.parse(devices);
+    if (plan.usesGpu()) {
+      plan.unavailable(Devices.gpuCount()).ifPresent(w -> System.err.println("warning: " + w));
+    }
+    return plan;
+  }
+}
