@@ -16,10 +16,10 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.nn.LocalResponseNormalization;
 import org.tensorflow.op.random.RandomStandardNormal;
-import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TFloating;
 
 /**
@@ -51,6 +51,7 @@ public final class AlexNet {
   public static final String LOGITS = "logits";
   public static final String PROBABILITIES = "probabilities";
   public static final String LOSS = "loss";
+  public static final String DROPOUT_SEED = "dropout_seed";
 
   /** Tower index of the layers both towers feed (fc8, the loss): tower A's device, no suffix. */
   private static final int HEAD = -1;
@@ -76,6 +77,7 @@ public final class AlexNet {
   private Placeholder<TFloating> images;
   private Placeholder<TInt32> labels;
   private Operand<TBool> training;
+  private Operand<TInt64> dropoutSeed;
   private Operand<TFloating> logits;
   private Operand<TFloating> probabilities;
   private Operand<TFloating> loss;
@@ -101,6 +103,8 @@ public final class AlexNet {
     images = tf.withName(IMAGES).placeholder(type, Placeholder.shape(Shape.of(-1, s, s, 3)));
     if (mode == Mode.TRAIN) {
       training = tf.withName(TRAINING).placeholderWithDefault(tf.constant(false), Shape.scalar());
+      dropoutSeed =
+          tf.withName(DROPOUT_SEED).placeholderWithDefault(tf.constant(0L), Shape.scalar());
     }
     int t2 = towers;
 
@@ -228,9 +232,10 @@ public final class AlexNet {
     Ops o = layerOps(layer, t);
     Operand<TFloating> keep =
         o.select(training, o.dtypes.cast(o.constant(DROPOUT_KEEP), type), one(o));
-    var uniform =
-        o.random.randomUniform(
-            o.shape(x), type, RandomUniform.seed(config.seed()), RandomUniform.seed2(++opSeed));
+    // Stateless: the mask is a function of (seed, layer, dropout_seed), so a run resumed from a
+    // checkpoint draws the same masks as one that never stopped (the trainer feeds the step).
+    Operand<TInt64> key = o.stack(List.of(o.constant(config.seed() * 1000 + ++opSeed), dropoutSeed));
+    var uniform = o.random.statelessRandomUniform(o.shape(x), key, type);
     Operand<TFloating> mask = o.withName("mask").math.floor(o.math.add(uniform, keep));
     dropoutMasks.add(mask.asOutput());
     Operand<TFloating> y = o.math.div(o.math.mul(x, mask), keep);
@@ -380,6 +385,11 @@ public final class AlexNet {
 
   public Output<TFloating> probabilities() {
     return probabilities.asOutput();
+  }
+
+  /** Int64 scalar, default 0, that with the model seed picks the dropout masks; TRAIN only. */
+  public Output<TInt64> dropoutSeed() {
+    return requireTrain(dropoutSeed).asOutput();
   }
 
   /** Mean softmax cross-entropy over the batch; TRAIN mode only. */

@@ -1,0 +1,62 @@
+package io.alexnet.data;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import javax.imageio.ImageIO;
+
+/** An 8-bit RGB image, rows top to bottom, pixels interleaved R, G, B. */
+public record RgbImage(int width, int height, byte[] rgb) {
+
+  public RgbImage {
+    if (width < 1 || height < 1 || rgb.length != width * height * 3) {
+      throw new IllegalArgumentException(
+          "bad image: " + width + "x" + height + " with " + rgb.length + " bytes");
+    }
+  }
+
+  /** Grayscale pixels copied to three channels (Section 2: grayscale images become RGB). */
+  public static RgbImage fromGray(int width, int height, byte[] gray) {
+    byte[] rgb = new byte[gray.length * 3];
+    for (int i = 0; i < gray.length; i++) {
+      rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = gray[i];
+    }
+    return new RgbImage(width, height, rgb);
+  }
+
+  /** Decodes JPEG, PNG, BMP or GIF bytes; refuses anything else or anything broken. */
+  public static RgbImage decode(byte[] encoded) throws BadExampleException {
+    BufferedImage img;
+    try {
+      img = ImageIO.read(new ByteArrayInputStream(encoded));
+    } catch (IOException | RuntimeException e) {
+      throw new BadExampleException("undecodable image: " + e.getMessage());
+    }
+    if (img == null) {
+      throw new BadExampleException("not an image in a format Java can decode (JPEG, PNG, BMP)");
+    }
+    return of(img);
+  }
+
+  /** Converts any BufferedImage; grayscale samples are copied as they are, not gamma-mapped. */
+  public static RgbImage of(BufferedImage img) {
+    int w = img.getWidth(), h = img.getHeight();
+    if (img.getType() == BufferedImage.TYPE_BYTE_GRAY) {
+      byte[] gray = new byte[w * h];
+      img.getRaster().getDataElements(0, 0, w, h, gray);
+      return fromGray(w, h, gray);
+    }
+    int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+    byte[] rgb = new byte[w * h * 3];
+    for (int i = 0; i < argb.length; i++) {
+      rgb[3 * i] = (byte) (argb[i] >> 16);
+      rgb[3 * i + 1] = (byte) (argb[i] >> 8);
+      rgb[3 * i + 2] = (byte) argb[i];
+    }
+    return new RgbImage(w, h, rgb);
+  }
+
+  public int at(int x, int y, int c) {
+    return rgb[(y * width + x) * 3 + c] & 0xff;
+  }
+}

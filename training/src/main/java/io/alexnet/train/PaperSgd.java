@@ -1,0 +1,128 @@
+package io.alexnet.train;
+
+import io.alexnet.graph.Param;
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TFloating;
+
+/**
+ * Section 5's update, exactly:
+ *
+ * <pre>
+ *   v <- momentum * v - weightDecay * lr * w - lr * dL/dw
+ *   w <- w + v
+ * </pre>
+ *
+ * The learning rate is a variable, so the schedule can change it between steps and a checkpoint
+ * keeps it. (TF's ApplyMomentum keeps v scaled by the rate it was accumulated with, which departs
+ * from this rule after every cut; TF Java's Momentum optimizer bakes the rate in as a constant.)
+ */
+public final class PaperSgd {
+  public static final String LEARNING_RATE = "train/learning_rate";
+  public static final String GLOBAL_STEP = "train/global_step";
+  public static final String STEP = "train/step";
+
+  private final Variable<TFloating> learningRate;
+  private final Placeholder<TFloating> newLearningRate;
+  private final Op setLearningRate;
+  private final Variable<TInt64> globalStep;
+  private final Op step;
+  private final List<Variable<TFloating>> slots;
+
+  @SuppressWarnings("unchecked")
+  private PaperSgd(Graph g, List<Param> params, List<Output<?>> grads, double momentum,
+      double weightDecay, double initialLr) {
+    Ops tf = Ops.create(g);
+    Class<TFloating> type = (Class<TFloating>) params.get(0).variable().type();
+    Ops train = tf.withSubScope("train");
+    learningRate = variable(train, "learning_rate",
+        train.dtypes.cast(train.constant(initialLr), type));
+    newLearningRate = train.withName("new_learning_rate").placeholder(type,
+        Placeholder.shape(Shape.scalar()));
+    setLearningRate = train.withName("set_learning_rate").assign(learningRate, newLearningRate);
+    globalStep = variable(train, "global_step", train.constant(0L));
+
+    // Every gradient is computed before any variable changes: the backward pass of one layer
+    // reads the weights of the layer above, which are updated in place.
+    List<Op> ready = new ArrayList<>();
+    List<Operand<TFloating>> g2 = new ArrayList<>();
+    for (Output<?> gr : grads) {
+      var id = tf.identity((Operand<TFloating>) gr);
+      ready.add(id);
+      g2.add(id);
+    }
+    Ops after = tf.withControlDependencies(ready);
+    Ops slotScope = tf.withSubScope("momentum");
+    Operand<TFloating> mom = after.dtypes.cast(after.constant(momentum), type);
+    Operand<TFloating> decay = after.math.mul(
+        after.dtypes.cast(after.constant(weightDecay), type), learningRate);
+    List<Op> updates = new ArrayList<>();
+    slots = new ArrayList<>();
+    for (int i = 0; i < params.size(); i++) {
+      Variable<TFloating> w = (Variable<TFloating>) params.get(i).variable();
+      Variable<TFloating> v = variable(slotScope, params.get(i).name().replace('/', '_'),
+          slotScope.zeros(slotScope.constant(w.shape().asArray()), type));
+      slots.add(v);
+      Operand<TFloating> vNew = after.math.sub(
+          after.math.sub(after.math.mul(mom, v), after.math.mul(decay, w)),
+          after.math.mul(learningRate, g2.get(i)));
+      var vAssigned = after.assign(v, vNew);
+      updates.add(after.assignAdd(w, vAssigned));
+    }
+    updates.add(after.assignAdd(globalStep, after.constant(1L)));
+    step = train.withControlDependencies(updates).withName("step").noOp();
+  }
+
+  /** Adds the update for {@code params} with the given gradients to the graph. */
+  public static PaperSgd build(Graph g, List<Param> params, List<Output<?>> grads,
+      double momentum, double weightDecay, double initialLr) {
+    if (params.size() != grads.size()) {
+      throw new IllegalArgumentException(params.size() + " params but " + grads.size() + " grads");
+    }
+    return new PaperSgd(g, params, grads, momentum, weightDecay, initialLr);
+  }
+
+  private static <T extends org.tensorflow.types.family.TType> Variable<T> variable(Ops o,
+      String name, Operand<T> init) {
+    Ops i = o.withInitScope();
+    Variable<T> v = i.withName(name).variable(init.shape(), init.type());
+    i.withName(name + "_init").assign(v, init);
+    return v;
+  }
+
+  /** The op to run as the training step's target. */
+  public Op step() {
+    return step;
+  }
+
+  public Output<TFloating> learningRate() {
+    return learningRate.asOutput();
+  }
+
+  /** Feed a scalar of the network's type here and run {@link #setLearningRateOp()}. */
+  public Output<TFloating> newLearningRate() {
+    return newLearningRate.asOutput();
+  }
+
+  public Op setLearningRateOp() {
+    return setLearningRate;
+  }
+
+  public Output<TInt64> globalStep() {
+    return globalStep.asOutput();
+  }
+
+  /** Momentum buffers v, one per parameter, in the parameters' order. */
+  public List<Variable<TFloating>> slots() {
+    return List.copyOf(slots);
+  }
+}

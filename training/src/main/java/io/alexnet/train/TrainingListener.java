@@ -1,0 +1,21 @@
+package io.alexnet.train;
+
+/** Callbacks from the training loop (progress lines, CSV, TensorBoard, plots). */
+public interface TrainingListener {
+
+  /** One training step finished. */
+  record Step(int epoch, long step, int batchInEpoch, int batchesPerEpoch, double loss,
+      double batchTop1Error, double learningRate, double imagesPerSecond, double etaSeconds) {}
+
+  /** One epoch finished, validation included. */
+  record Epoch(int epoch, long step, double trainLoss, double trainTop1Error, double valTop1Error,
+      double valTop5Error, double learningRate, double seconds, int badExamples, boolean best) {}
+
+  default void onStart(int startEpoch, long startStep) {}
+
+  default void onStep(Step s) {}
+
+  default void onEpoch(Epoch e) {}
+
+  default void onEnd(History h) {}
+}

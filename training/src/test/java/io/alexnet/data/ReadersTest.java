@@ -1,0 +1,168 @@
+package io.alexnet.data;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every reader on data the test writes, good and bad: bad examples are skipped and counted. */
+class ReadersTest {
+  @TempDir Path tmp;
+
+  /** Reads every example; returns {good, bad}. */
+  static int[] readAll(Dataset d) {
+    int good = 0, bad = 0;
+    for (int i = 0; i < d.size(); i++) {
+      try {
+        Example e = d.get(i);
+        assertTrue(e.label() >= 0 && e.label() < d.numClasses());
+        good++;
+      } catch (BadExampleException e) {
+        bad++;
+      }
+    }
+    return new int[] {good, bad + d.badAtOpen()};
+  }
+
+  @Test
+  void idxGzipAndPlainReadBackExactly() throws IOException {
+    int[] labels = new int[20];
+    byte[][] images = Synthetic.images(20, 1, labels);
+    for (boolean gz : new boolean[] {true, false}) {
+      Path dir = tmp.resolve(gz ? "gz" : "raw");
+      Synthetic.writeIdx(dir, "train", images, labels, gz);
+      FashionMnist d = FashionMnist.open(dir, FashionMnist.Split.TRAIN);
+      assertEquals(20, d.size());
+      for (int i = 0; i < 20; i++) {
+        Example e = assertDoesNotThrow(() -> d.get(3));
+        assertEquals(labels[3], e.label());
+        assertEquals(28, e.image().width());
+        assertEquals(images[3][5 * 28 + 7] & 0xff, e.image().at(7, 5, 1));
+      }
+    }
+  }
+
+  @Test
+  void idxTruncatedFileAndWrongLabelsAreCounted() throws IOException {
+    int[] labels = new int[10];
+    byte[][] images = Synthetic.images(10, 2, labels);
+    labels[4] = 42; // not a Fashion-MNIST class
+    Path dir = tmp.resolve("idx");
+    Synthetic.writeIdx(dir, "train", images, labels, false);
+    Path img = dir.resolve("train-images-idx3-ubyte");
+    byte[] all = Files.readAllBytes(img);
+    Files.write(img, java.util.Arrays.copyOf(all, all.length - 28 * 28 * 2 - 100));
+    FashionMnist d = FashionMnist.open(dir, FashionMnist.Split.TRAIN);
+    assertEquals(7, d.size()); // two whole images and part of a third are gone
+    assertEquals(3, d.badAtOpen());
+    assertArrayEquals(new int[] {6, 4}, readAll(d)); // plus the wrong label
+  }
+
+  @Test
+  void idxWithAWrongMagicIsRefusedWithTheReason() throws IOException {
+    Path dir = tmp.resolve("bad");
+    Files.createDirectories(dir);
+    Files.write(dir.resolve("train-images-idx3-ubyte"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+    Files.write(dir.resolve("train-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 0});
+    IOException e = assertThrows(IOException.class,
+        () -> FashionMnist.open(dir, FashionMnist.Split.TRAIN));
+    assertTrue(e.getMessage().contains("not an IDX image file"), e.getMessage());
+  }
+
+  @Test
+  void imageFolderDecodesJpegAndPngAndSkipsCorruptFiles() throws IOException {
+    int[] labels = new int[8];
+    byte[][] images = Synthetic.images(8, 3, labels);
+    for (int i = 0; i < 8; i++) {
+      String cls = "class" + labels[i];
+      Files.createDirectories(tmp.resolve(cls));
+      boolean png = i % 2 == 0;
+      Files.write(tmp.resolve(cls).resolve(i + (png ? ".png" : ".JPG")),
+          Synthetic.encode(images[i], 28, 28, i % 3 == 0, png ? "png" : "jpg"));
+    }
+    Files.write(tmp.resolve("class1").resolve("broken.jpg"), new byte[] {(byte) 0xff,
+        (byte) 0xd8, 1, 2, 3});
+    Files.writeString(tmp.resolve("class2").resolve("notes.txt"), "ignored: not an image name");
+    ImageFolder d = ImageFolder.open(tmp);
+    assertEquals(List.of("class0", "class1", "class2", "class3"), d.classNames());
+    assertEquals(9, d.size());
+    assertArrayEquals(new int[] {8, 1}, readAll(d));
+    // A grayscale PNG (class0/4.png, the second file of class0) reads back exactly, as three
+    // equal channels.
+    Example e = assertDoesNotThrow(() -> d.get(1));
+    assertEquals(images[4][10 * 28 + 12] & 0xff, e.image().at(12, 10, 0));
+    assertEquals(e.image().at(12, 10, 0), e.image().at(12, 10, 2));
+  }
+
+  @Test
+  void tfRecordsWithGoodBadAndTruncatedRecords() throws IOException {
+    int[] labels = new int[6];
+    byte[][] images = Synthetic.images(6, 4, labels);
+    List<byte[]> records = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      // ImageNet tooling numbers classes from 1.
+      records.add(Synthetic.example(Synthetic.encode(images[i], 28, 28, true, "jpg"),
+          labels[i] + 1));
+    }
+    records.set(2, Synthetic.example(Synthetic.encode(images[2], 28, 28, false, "png"), 99));
+    records.set(3, "not a proto at all".getBytes());
+    // shard 0: records 0..3 and one with a flipped data byte (CRC mismatch)
+    ByteArrayOutputStream shard0 = new ByteArrayOutputStream();
+    for (int i = 0; i < 4; i++) {
+      TfRecords.write(shard0, records.get(i));
+    }
+    ByteArrayOutputStream corrupt = new ByteArrayOutputStream();
+    TfRecords.write(corrupt, records.get(4));
+    byte[] c = corrupt.toByteArray();
+    c[TfRecords.HEADER + 10] ^= 0x55;
+    shard0.write(c);
+    Files.write(tmp.resolve("train-00000-of-00002"), shard0.toByteArray());
+    // shard 1: record 5, then a record cut short
+    ByteArrayOutputStream shard1 = new ByteArrayOutputStream();
+    TfRecords.write(shard1, records.get(5));
+    ByteArrayOutputStream cut = new ByteArrayOutputStream();
+    TfRecords.write(cut, records.get(0));
+    shard1.write(cut.toByteArray(), 0, 40);
+    Files.write(tmp.resolve("train-00001-of-00002"), shard1.toByteArray());
+
+    TfRecordDataset d = TfRecordDataset.open(tmp.resolve("train-*").toString(), 4, 1);
+    assertEquals(6, d.size()); // the truncated one never makes it into the index
+    assertEquals(1, d.badAtOpen());
+    // good: 0, 1, 5; bad: wrong label (2), not a proto (3), CRC (4), truncated
+    assertArrayEquals(new int[] {3, 4}, readAll(d));
+    Example e = assertDoesNotThrow(() -> d.get(5));
+    assertEquals(labels[5], e.label());
+  }
+
+  @Test
+  void tfRecordFramingMatchesTensorFlowsKnownCrc() {
+    // CRC-32C of "123456789" is 0xE3069283 (the standard check value); TF masks it.
+    byte[] data = "123456789".getBytes();
+    int crc = 0xE3069283;
+    int masked = ((crc >>> 15) | (crc << 17)) + 0xa282ead8;
+    assertEquals(masked, TfRecords.maskedCrc(data, 0, data.length));
+  }
+
+  @Test
+  void dataSourcesRouteEachKind(@TempDir Path other) throws IOException {
+    int[] labels = new int[4];
+    byte[][] images = Synthetic.images(4, 5, labels);
+    Synthetic.writeIdx(tmp, "t10k", images, labels, true);
+    assertTrue(DataSources.open(tmp.toString(), true, 10, 0) instanceof FashionMnist);
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> DataSources.open(other.resolve("nope").toString(), false, 10, 0));
+    assertTrue(e.getMessage().contains("no such file or directory"), e.getMessage());
+  }
+
+  @SuppressWarnings("unused")
+  private static void write(OutputStream o, byte[] b) throws IOException {
+    o.write(b);
+  }
+}
