@@ -22,6 +22,12 @@ public record DataStats(int canvas, float[] mean, ColorPca pca, int images) {
 
   private static final int MAGIC = 0x414c5853; // "ALXS"
 
+  /** Standard deviation of pixel values over the set, 0..255 units (from the colour PCA). */
+  public double pixelStd() {
+    double[] l = pca.eigenvalues();
+    return Math.sqrt((l[0] + l[1] + l[2]) / 3) * 255;
+  }
+
   /**
    * Computes the statistics over up to {@code maxImages} training images spread evenly over the
    * set (all of them if maxImages <= 0). Unreadable images are skipped.

@@ -3,16 +3,26 @@ package io.alexnet.data;
 /**
  * Section 2's pre-processing: scale the shorter side to {@code canvas} (256 for 227 inputs),
  * cut out the central canvas x canvas patch, subtract the training set's mean image; then a
- * {@code crop} x {@code crop} patch (random while training, central otherwise). Pixels stay in
- * 0..255 units, minus the mean.
+ * {@code crop} x {@code crop} patch (random while training, central otherwise). The paper feeds
+ * the result in 0..255 units ({@code scale} 1); initializations made for unit-variance inputs
+ * (He's) need it divided by the pixels' standard deviation instead.
  */
 public final class Preprocessor {
   private final int crop;
   private final int canvas;
   private final float[] mean;
+  private final float scale;
 
-  /** @param mean canvas x canvas x 3 mean image, or null for none */
+  /** Paper scale (1): pixels in 0..255 minus the mean. */
   public Preprocessor(int crop, float[] mean) {
+    this(crop, mean, 1f);
+  }
+
+  /**
+   * @param mean canvas x canvas x 3 mean image, or null for none
+   * @param scale multiplies every value after the mean is subtracted
+   */
+  public Preprocessor(int crop, float[] mean, float scale) {
     this.crop = crop;
     this.canvas = canvasFor(crop);
     if (mean != null && mean.length != canvas * canvas * 3) {
@@ -20,6 +30,16 @@ public final class Preprocessor {
           + canvas + "x" + canvas + "x3: computed for another --image-size?");
     }
     this.mean = mean;
+    this.scale = scale;
+  }
+
+  public float scale() {
+    return scale;
+  }
+
+  /** The mean image (canvas x canvas x 3, 0..255 units), or null. */
+  public float[] mean() {
+    return mean;
   }
 
   /** 256 for the paper's 227 crops; the same 256:227 ratio for other sizes. */
@@ -64,20 +84,19 @@ public final class Preprocessor {
     return out;
   }
 
-  /** The mean-subtracted canvas for an image. */
+  /** The mean-subtracted, scaled canvas for an image. */
   public float[] canvas(RgbImage img) {
     float[] c = centralSquare(img);
-    if (mean != null) {
-      for (int i = 0; i < c.length; i++) {
-        c[i] -= mean[i];
-      }
+    for (int i = 0; i < c.length; i++) {
+      c[i] = (c[i] - (mean == null ? 0 : mean[i])) * scale;
     }
     return c;
   }
 
   /**
    * Copies the crop x crop patch at (x0, y0) of a canvas into {@code dst} at {@code offset},
-   * mirrored left-right if {@code flip}, adding {@code rgbOffset} (may be null) to every pixel.
+   * mirrored left-right if {@code flip}, adding {@code rgbOffset} (0..255 units, may be null)
+   * to every pixel.
    */
   public void cropInto(float[] canvasPixels, int x0, int y0, boolean flip, float[] rgbOffset,
       float[] dst, int offset) {
@@ -86,9 +105,9 @@ public final class Preprocessor {
     }
     float r = 0, g = 0, b = 0;
     if (rgbOffset != null) {
-      r = rgbOffset[0];
-      g = rgbOffset[1];
-      b = rgbOffset[2];
+      r = rgbOffset[0] * scale;
+      g = rgbOffset[1] * scale;
+      b = rgbOffset[2] * scale;
     }
     for (int y = 0; y < crop; y++) {
       for (int x = 0; x < crop; x++) {

@@ -179,6 +179,11 @@ public final class Trainer implements AutoCloseable {
           correct += hits;
           seen += b.size();
           intervalImages += b.size();
+          // Saved before the listeners hear of the step: a crash in one loses nothing.
+          if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0
+              && loader.hasNext()) {
+            save(step, epoch, batch, lossSum, correct, seen, bad);
+          }
           if (step % config.logEvery() == 0) {
             long now = System.nanoTime();
             double secs = (now - intervalStart) / 1e9;
@@ -190,10 +195,6 @@ public final class Trainer implements AutoCloseable {
             listeners.forEach(l -> l.onStep(info));
             intervalStart = now;
             intervalImages = 0;
-          }
-          if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0
-              && loader.hasNext()) {
-            save(step, epoch, batch, lossSum, correct, seen, bad);
           }
         }
       }

@@ -1,0 +1,156 @@
+package io.alexnet.data;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PreprocessTest {
+
+  @Test
+  void shorterSideTo256ThenCentralSquare() {
+    // A 100x50 image: left half black, right half white. Scaled to 512x256 and cut to the
+    // central 256: the boundary lands in the middle.
+    byte[] rgb = new byte[100 * 50 * 3];
+    for (int y = 0; y < 50; y++) {
+      for (int x = 50; x < 100; x++) {
+        for (int c = 0; c < 3; c++) {
+          rgb[(y * 100 + x) * 3 + c] = (byte) 255;
+        }
+      }
+    }
+    Preprocessor p = new Preprocessor(227, null);
+    assertEquals(256, p.canvas());
+    float[] c = p.centralSquare(new RgbImage(100, 50, rgb));
+    assertEquals(256 * 256 * 3, c.length);
+    assertEquals(0f, c[(100 * 256 + 10) * 3], 1e-3);
+    assertEquals(255f, c[(100 * 256 + 245) * 3], 1e-3);
+    assertEquals(127.5f, (c[(100 * 256 + 127) * 3] + c[(100 * 256 + 128) * 3]) / 2, 1f);
+  }
+
+  @Test
+  void cropFlipAndOffset() {
+    Preprocessor p = new Preprocessor(227, null);
+    float[] canvas = new float[256 * 256 * 3];
+    for (int i = 0; i < canvas.length; i++) {
+      canvas[i] = i;
+    }
+    float[] dst = new float[227 * 227 * 3];
+    p.cropInto(canvas, 10, 20, true, new float[] {1, 2, 3}, dst, 0);
+    // Output (0,0) is canvas (10+226, 20), mirrored; channel offsets added.
+    int src = (20 * 256 + 236) * 3;
+    assertEquals(canvas[src] + 1, dst[0]);
+    assertEquals(canvas[src + 2] + 3, dst[2]);
+    assertThrows(IllegalArgumentException.class,
+        () -> p.cropInto(canvas, 30, 0, false, null, dst, 0));
+  }
+
+  @Test
+  void pcaOfAKnownCovariance() {
+    // Colours drawn as mean + A z with z ~ N(0, I): covariance A A^T, known exactly.
+    double[][] a = {{0.20, 0.05, 0.00}, {0.10, 0.08, 0.02}, {0.05, 0.02, 0.06}};
+    double[][] cov = new double[3][3];
+    for (int i = 0; i < 3; i++) {
+      for (int j = 0; j < 3; j++) {
+        for (int k = 0; k < 3; k++) {
+          cov[i][j] += a[i][k] * a[j][k];
+        }
+      }
+    }
+    // Images with that colour covariance, one colour per pixel, through DataStats.
+    Random rnd = new Random(8);
+    int n = 40, side = 256;
+    Dataset data = new Dataset() {
+      @Override
+      public int size() {
+        return n;
+      }
+
+      @Override
+      public List<String> classNames() {
+        return List.of("x");
+      }
+
+      @Override
+      public Example get(int index) {
+        Random r = new Random(index);
+        byte[] rgb = new byte[side * side * 3];
+        for (int p = 0; p < side * side; p++) {
+          double[] z = {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()};
+          for (int c = 0; c < 3; c++) {
+            double v = 0.5 + a[c][0] * z[0] + a[c][1] * z[1] + a[c][2] * z[2];
+            rgb[p * 3 + c] = (byte) Math.round(Math.max(0, Math.min(1, v)) * 255);
+          }
+        }
+        return new Example(new RgbImage(side, side, rgb), 0);
+      }
+
+      @Override
+      public String describe() {
+        return "gaussian colours";
+      }
+    };
+    DataStats stats = DataStats.compute(data, new Preprocessor(227, null), 0);
+    assertEquals(n, stats.images());
+    ColorPca pca = stats.pca();
+    ColorPca exact = ColorPca.ofCovariance(cov);
+    // Eigen-decomposition: P diag(l) P^T rebuilds the covariance; vectors are orthonormal.
+    for (int i = 0; i < 3; i++) {
+      for (int j = 0; j < 3; j++) {
+        double rebuilt = 0, dot = 0;
+        for (int k = 0; k < 3; k++) {
+          rebuilt += exact.eigenvectors()[k][i] * exact.eigenvalues()[k]
+              * exact.eigenvectors()[k][j];
+          dot += exact.eigenvectors()[i][k] * exact.eigenvectors()[j][k];
+        }
+        assertEquals(cov[i][j], rebuilt, 1e-12);
+        assertEquals(i == j ? 1 : 0, dot, 1e-12);
+      }
+    }
+    // Measured from the images (rounding and clipping aside), the same eigenvalues.
+    for (int i = 0; i < 3; i++) {
+      assertEquals(exact.eigenvalues()[i], pca.eigenvalues()[i],
+          0.05 * exact.eigenvalues()[0], "eigenvalue " + i);
+    }
+    // The offsets: along p_i with standard deviation 0.1 * l_i (0..1 units, times 255).
+    int draws = 20000;
+    double[] proj2 = new double[3];
+    for (int t = 0; t < draws; t++) {
+      float[] off = exact.sample(rnd);
+      for (int i = 0; i < 3; i++) {
+        double pr = 0;
+        for (int c = 0; c < 3; c++) {
+          pr += exact.eigenvectors()[i][c] * off[c] / 255.0;
+        }
+        proj2[i] += pr * pr;
+      }
+    }
+    for (int i = 0; i < 3; i++) {
+      double sd = Math.sqrt(proj2[i] / draws);
+      assertEquals(0.1 * exact.eigenvalues()[i], sd, 0.03 * 0.1 * exact.eigenvalues()[i],
+          "offset spread along p" + (i + 1));
+    }
+  }
+
+  @Test
+  void statsSurviveASaveAndLoad(@TempDir Path tmp) throws Exception {
+    int[] labels = new int[6];
+    byte[][] images = Synthetic.images(6, 9, labels);
+    Synthetic.writeIdx(tmp, "train", images, labels, true);
+    FashionMnist d = FashionMnist.open(tmp, FashionMnist.Split.TRAIN);
+    Preprocessor p = new Preprocessor(67, null);
+    DataStats s = DataStats.compute(d, p, 0);
+    s.save(tmp.resolve("stats.bin"));
+    DataStats back = DataStats.load(tmp.resolve("stats.bin"));
+    assertArrayEquals(s.mean(), back.mean());
+    assertArrayEquals(s.pca().eigenvalues(), back.pca().eigenvalues());
+    assertEquals(6, back.images());
+    // Grayscale data: all colour variance lies along (1,1,1)/sqrt(3).
+    double[] p1 = back.pca().eigenvectors()[0];
+    assertEquals(1 / Math.sqrt(3), Math.abs(p1[0]), 1e-6);
+    assertEquals(0, back.pca().eigenvalues()[1], 1e-9);
+  }
+}

@@ -1,0 +1,183 @@
+package io.alexnet.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.alexnet.data.Augmentation;
+import io.alexnet.data.DataStats;
+import io.alexnet.data.Dataset;
+import io.alexnet.data.FashionMnist;
+import io.alexnet.data.Preprocessor;
+import io.alexnet.data.Synthetic;
+import io.alexnet.graph.ModelConfig;
+import io.alexnet.graph.SessionConfig;
+import io.alexnet.graph.WeightInit;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The training loop on small models and generated Fashion-MNIST-like data. */
+class TrainerTest {
+  static final int SIZE = 67;
+  @TempDir static Path data;
+  static Dataset train;
+  static Dataset test;
+  static Preprocessor pre;
+  static Augmentation aug;
+
+  @BeforeAll
+  static void makeData() throws IOException {
+    int[] trainLabels = new int[480];
+    Synthetic.writeIdx(data, "train", Synthetic.images(480, 1, trainLabels), trainLabels, true);
+    int[] testLabels = new int[160];
+    Synthetic.writeIdx(data, "t10k", Synthetic.images(160, 2, testLabels), testLabels, true);
+    train = FashionMnist.open(data, FashionMnist.Split.TRAIN);
+    test = FashionMnist.open(data, FashionMnist.Split.TEST);
+    DataStats stats = DataStats.compute(train, new Preprocessor(SIZE, null), 0);
+    // He initialization wants unit-variance inputs.
+    pre = new Preprocessor(SIZE, stats.mean(), (float) (1 / stats.pixelStd()));
+    aug = new Augmentation(true, true, stats.pca());
+  }
+
+  static ModelConfig model() {
+    return ModelConfig.builder().width(0.125).imageSize(SIZE).classes(10).init(WeightInit.HE)
+        .hiddenBias(0.1).seed(5).build();
+  }
+
+  static TrainConfig recipe() {
+    return TrainConfig.paper().withEpochs(1).withBatch(16).withLearningRate(0.01)
+        .withLogEvery(1).withCheckpointEvery(0);
+  }
+
+  static Trainer trainer(TrainConfig c, Path dir, List<TrainingListener> listeners)
+      throws IOException {
+    return new Trainer(model(), c, train, test, pre, aug, dir, SessionConfig.create(1, 2, 1),
+        listeners);
+  }
+
+  @Test
+  void beatsChanceClearlyOnHeldOutData(@TempDir Path run) throws IOException {
+    try (Trainer t = trainer(recipe().withEpochs(4), run, List.of())) {
+      History h = t.fit(false);
+      assertEquals(History.Outcome.COMPLETED, h.outcome());
+      assertEquals(4, h.epochs().size());
+      // Four classes: chance is 75% top-1 error.
+      assertTrue(h.last().valTop1Error() < 0.35,
+          "held-out top-1 error " + h.last().valTop1Error());
+      assertTrue(h.last().trainLoss() < h.epochs().get(0).trainLoss());
+      assertTrue(t.checkpoints().best().isPresent());
+      assertEquals(3, t.checkpoints().list().size()); // keep = 3
+    }
+  }
+
+  @Test
+  void overfitsOneFixedBatch(@TempDir Path run) throws IOException {
+    // Sixteen images, the same every step, no augmentation: memorised.
+    Dataset one = io.alexnet.data.Subset.first(train, 16);
+    TrainConfig c = recipe().withEpochs(150).withBatch(16).withMilestones(List.of(1000));
+    List<Double> losses = new ArrayList<>();
+    TrainingListener record = new TrainingListener() {
+      @Override
+      public void onStep(Step s) {
+        losses.add(s.loss());
+      }
+    };
+    try (Trainer t = new Trainer(model(), c, one, one, pre, Augmentation.NONE, run,
+        SessionConfig.create(1, 2, 1), List.of(record))) {
+      t.fit(false);
+    }
+    // Dropout stays on, so single steps are noisy: compare the last five with the first.
+    double first = losses.get(0);
+    double last = losses.subList(losses.size() - 5, losses.size()).stream()
+        .mapToDouble(Double::doubleValue).average().orElseThrow();
+    assertTrue(last < first / 10, "loss went from " + first + " to " + last);
+  }
+
+  @Test
+  void resumedRunEqualsUninterruptedRun(@TempDir Path a, @TempDir Path b) throws IOException {
+    int k = 6; // half of the 30 steps of an epoch of 480 images in batches of 16... minus
+    TrainConfig c = recipe().withEpochs(2).withCheckpointEvery(k);
+    List<float[]> straight;
+    try (Trainer t = trainer(c, a, List.of())) {
+      t.fit(false);
+      straight = t.parameterValues();
+    }
+    // Same run, killed right after step k's checkpoint.
+    RuntimeException crash = new RuntimeException("simulated crash");
+    TrainingListener killer = new TrainingListener() {
+      @Override
+      public void onStep(Step s) {
+        if (s.step() == k) {
+          throw crash;
+        }
+      }
+    };
+    try (Trainer t = trainer(c, b, List.of(killer))) {
+      assertSame(crash, assertThrows(RuntimeException.class, () -> t.fit(false)));
+    }
+    assertEquals(k, Checkpoints.stepOf(new Checkpoints(b, 3).latest().orElseThrow()));
+    List<float[]> resumed;
+    List<Long> steps = new ArrayList<>();
+    TrainingListener count = new TrainingListener() {
+      @Override
+      public void onStep(Step s) {
+        steps.add(s.step());
+      }
+    };
+    try (Trainer t = trainer(c, b, List.of(count))) {
+      t.fit(true);
+      resumed = t.parameterValues();
+    }
+    assertEquals(k + 1, steps.get(0)); // continued, not restarted
+    assertEquals(straight.size(), resumed.size());
+    for (int i = 0; i < straight.size(); i++) {
+      float[] x = straight.get(i), y = resumed.get(i);
+      for (int j = 0; j < x.length; j++) {
+        assertEquals(x[j], y[j], 1e-5f * Math.max(1f, Math.abs(x[j])), "param " + i + "[" + j + "]");
+      }
+    }
+  }
+
+  @Test
+  void nanLossStopsAndKeepsTheLastGoodCheckpoint(@TempDir Path run) throws IOException {
+    TrainConfig c = recipe().withLearningRate(1e4).withCheckpointEvery(1);
+    try (Trainer t = trainer(c, run, List.of())) {
+      History h = t.fit(false);
+      assertEquals(History.Outcome.DIVERGED, h.outcome());
+      assertTrue(h.message().contains("training stopped"), h.message());
+      Path last = t.checkpoints().latest().orElseThrow();
+      Properties st = Checkpoints.readProperties(last.resolve(Checkpoints.STATE));
+      // The checkpoint is of the step before the bad one, and its variables are finite.
+      assertTrue(h.message().contains("at step " + (Long.parseLong(st.getProperty("step")) + 1)),
+          h.message() + " vs " + st);
+    }
+    try (Trainer t = trainer(c, run, List.of())) {
+      Checkpoints.restore(t.session(), t.checkpoints().latest().orElseThrow());
+      for (float[] p : t.parameterValues()) {
+        for (float v : p) {
+          assertTrue(Float.isFinite(v));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aCrashWhileSavingLeavesThePreviousCheckpoint(@TempDir Path run) throws IOException {
+    try (Trainer t = trainer(recipe().withCheckpointEvery(5), run, List.of())) {
+      t.fit(false);
+    }
+    Checkpoints cps = new Checkpoints(run, 3);
+    Path latest = cps.latest().orElseThrow();
+    // What a crash mid-save leaves behind: a temporary folder with partial files.
+    Path partial = Files.createDirectory(run.resolve(".saving-ckpt-999-x"));
+    Files.writeString(partial.resolve("variables.index"), "half written");
+    assertEquals(latest, cps.latest().orElseThrow());
+    assertTrue(Files.readString(run.resolve("checkpoint"))
+        .startsWith("model_checkpoint_path: \"" + latest.getFileName() + "/variables\""));
+  }
+}
