@@ -1,0 +1,76 @@
+package io.alexnet.report;
+
+import io.alexnet.train.History;
+import io.alexnet.train.TrainingListener;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+
+/**
+ * {@code training.png}: loss per epoch on the left, top-1 and top-5 error per epoch on the
+ * right. Redrawn after every epoch (a stopped run still has its plot), from {@code epochs.csv}
+ * so a resumed run's plot covers the whole run.
+ */
+public final class TrainingPlot implements TrainingListener {
+  public static final String FILE = "training.png";
+  private final Path runDir;
+
+  public TrainingPlot(Path runDir) {
+    this.runDir = runDir;
+  }
+
+  @Override
+  public void onEpoch(Epoch e) {
+    draw();
+  }
+
+  @Override
+  public void onEnd(History h) {
+    draw();
+  }
+
+  /** Draws from epochs.csv; does nothing before the first epoch ends. */
+  public void draw() {
+    Path csv = runDir.resolve(CsvLogger.EPOCHS);
+    if (!Files.exists(csv)) {
+      return;
+    }
+    try {
+      List<String> lines = Files.readAllLines(csv);
+      int n = lines.size() - 1;
+      double[] epoch = new double[n], loss = new double[n], trainErr = new double[n];
+      double[] top1 = new double[n], top5 = new double[n];
+      for (int i = 0; i < n; i++) {
+        String[] f = lines.get(i + 1).split(",");
+        epoch[i] = Double.parseDouble(f[0]);
+        loss[i] = Double.parseDouble(f[2]);
+        trainErr[i] = Double.parseDouble(f[3]);
+        top1[i] = Double.parseDouble(f[4]);
+        top5[i] = Double.parseDouble(f[5]);
+      }
+      BufferedImage img = new BufferedImage(1200, 450, BufferedImage.TYPE_INT_RGB);
+      Graphics2D g = img.createGraphics();
+      LineChart.draw(g, 0, 0, 600, 450, "Training loss", "epoch",
+          List.of(new LineChart.Series("train loss", epoch, loss)));
+      List<LineChart.Series> errors = new ArrayList<>();
+      errors.add(new LineChart.Series("train top-1 error", epoch, trainErr));
+      errors.add(new LineChart.Series("val top-1 error", epoch, top1));
+      errors.add(new LineChart.Series("val top-5 error", epoch, top5));
+      LineChart.draw(g, 600, 0, 600, 450, "Error", "epoch", errors);
+      g.dispose();
+      Path tmp = runDir.resolve(FILE + ".tmp");
+      ImageIO.write(img, "png", tmp.toFile());
+      Files.move(tmp, runDir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot draw " + FILE, e);
+    }
+  }
+}
