@@ -74,7 +74,8 @@ public final class AlexNet {
   private int lrnLayers = 0;
   private long opSeed = 0;
 
-  private Placeholder<TFloating> images;
+  private Operand<TFloating> images;
+  private final Operand<? extends TFloating> imagesDefault;
   private Placeholder<TInt32> labels;
   private Operand<TBool> training;
   private Operand<TInt64> dropoutSeed;
@@ -82,7 +83,9 @@ public final class AlexNet {
   private Operand<TFloating> probabilities;
   private Operand<TFloating> loss;
 
-  private AlexNet(Graph graph, ModelConfig config, Mode mode) {
+  private AlexNet(Graph graph, ModelConfig config, Mode mode,
+      Operand<? extends TFloating> imagesDefault) {
+    this.imagesDefault = imagesDefault;
     this.config = config;
     this.mode = mode;
     this.tf = Ops.create(graph);
@@ -92,7 +95,18 @@ public final class AlexNet {
 
   /** Adds the network to {@code graph} and returns handles to its inputs, outputs and variables. */
   public static AlexNet build(Graph graph, ModelConfig config, Mode mode) {
-    AlexNet net = new AlexNet(graph, config, mode);
+    AlexNet net = new AlexNet(graph, config, mode, null);
+    net.forward();
+    return net;
+  }
+
+  /**
+   * An inference network whose {@value #IMAGES} input, when not fed, takes {@code
+   * imagesDefault} (a SavedModel's raw-bytes signature decodes into it).
+   */
+  public static AlexNet buildWithDefaultImages(Graph graph, ModelConfig config,
+      Operand<? extends TFloating> imagesDefault) {
+    AlexNet net = new AlexNet(graph, config, Mode.INFERENCE, imagesDefault);
     net.forward();
     return net;
   }
@@ -100,7 +114,9 @@ public final class AlexNet {
   private void forward() {
     LayerSizes n = config.sizes();
     int s = config.imageSize();
-    images = tf.withName(IMAGES).placeholder(type, Placeholder.shape(Shape.of(-1, s, s, 3)));
+    images = imagesDefault == null
+        ? tf.withName(IMAGES).placeholder(type, Placeholder.shape(Shape.of(-1, s, s, 3)))
+        : tf.withName(IMAGES).placeholderWithDefault(generic(imagesDefault), Shape.of(-1, s, s, 3));
     if (mode == Mode.TRAIN) {
       training = tf.withName(TRAINING).placeholderWithDefault(tf.constant(false), Shape.scalar());
       dropoutSeed =

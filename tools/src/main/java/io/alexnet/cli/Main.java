@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "alexnet 0.1.0 (TensorFlow Java 1.1.0)",
     description = "AlexNet (Krizhevsky et al. 2012) on TensorFlow Java.",
-    subcommands = {SummaryCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @Override
@@ -18,6 +18,11 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true");
+    // Progress lines must reach a pipe or a log file as they happen, not when a buffer fills.
+    System.setOut(new java.io.PrintStream(
+        new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+        java.nio.charset.StandardCharsets.UTF_8));
     System.exit(run(args));
   }
 

@@ -14,9 +14,9 @@ public final class ModelOptions {
       description = "paper (two towers, grouped convs) or one-tower. Default: ${DEFAULT-VALUE}.")
   String variant;
 
-  @Option(names = "--classes", defaultValue = "1000",
-      description = "Classes in the last layer. Default: ${DEFAULT-VALUE}.")
-  int classes;
+  @Option(names = "--classes",
+      description = "Classes in the last layer. Default: the data's, or 1000.")
+  Integer classes;
 
   @Option(names = "--image-size", defaultValue = "227",
       description = "Input height and width. Default: ${DEFAULT-VALUE}.")
@@ -43,9 +43,14 @@ public final class ModelOptions {
   String devices;
 
   ModelConfig config() {
+    return config(1000);
+  }
+
+  /** The model, with {@code defaultClasses} unless --classes was given. */
+  ModelConfig config(int defaultClasses) {
     return ModelConfig.builder()
         .variant(Variant.parse(variant))
-        .classes(classes)
+        .classes(classes != null ? classes : defaultClasses)
         .imageSize(imageSize)
         .width(width)
         .init(WeightInit.parse(init))

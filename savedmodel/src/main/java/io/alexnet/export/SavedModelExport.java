@@ -1,0 +1,174 @@
+package io.alexnet.export;
+
+import io.alexnet.data.Preprocessor;
+import io.alexnet.graph.AlexNet;
+import io.alexnet.graph.DevicePlan;
+import io.alexnet.graph.ModelConfig;
+import io.alexnet.train.Checkpoints;
+import io.alexnet.train.RunDir;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.Output;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.proto.MetaGraphDef;
+import org.tensorflow.proto.SavedModel;
+import org.tensorflow.proto.SaverDef;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorInfo;
+import org.tensorflow.proto.TensorShapeProto;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TString;
+
+/**
+ * Writes a trained run as a SavedModel in the layout TensorFlow Serving watches:
+ * {@code MODEL_DIR/VERSION/saved_model.pb}, {@code variables/}, {@code assets/labels.txt}.
+ *
+ * <p>The graph is the inference network (no dropout, no training ops, no device pins) with two
+ * signatures: {@value #SERVING_DEFAULT} takes pre-processed float images, {@value #CLASSIFY}
+ * takes encoded JPEG/PNG bytes and does the pre-processing in the graph. Both return {@value
+ * #PROBABILITIES} and {@value #TOP5}.
+ *
+ * <p>The MetaGraphDef is written here rather than by TF Java's exporter because that one names
+ * the save tensor without its output index, which TensorFlow's own loaders reject.
+ */
+public final class SavedModelExport {
+  public static final String SERVING_DEFAULT = "serving_default";
+  public static final String CLASSIFY = "classify_images";
+  public static final String IMAGES = "images";
+  public static final String IMAGE_BYTES = "image_bytes";
+  public static final String PROBABILITIES = "probabilities";
+  public static final String TOP5 = "top5";
+  public static final String TAG = "serve";
+  public static final String LABELS = "labels.txt";
+
+  private SavedModelExport() {}
+
+  /**
+   * Exports {@code checkpoint} (a ckpt-N or best folder of {@code run}) to
+   * {@code modelDir/version}. Refuses to overwrite an existing version. Returns the version
+   * folder.
+   */
+  public static Path export(RunDir run, Path checkpoint, Path modelDir, int version)
+      throws IOException {
+    if (version < 1) {
+      throw new IllegalArgumentException("version must be a positive integer, got " + version);
+    }
+    Path out = modelDir.resolve(Integer.toString(version));
+    if (Files.exists(out)) {
+      throw new IllegalArgumentException(out + " already exists: pick another --version");
+    }
+    if (!Files.exists(checkpoint.resolve(Checkpoints.VARIABLES + ".index"))) {
+      throw new IllegalArgumentException(checkpoint + " is not a checkpoint (no variables.index)");
+    }
+    // Any host must be able to load it: no device pins.
+    ModelConfig model = run.model().toBuilder().devices(DevicePlan.unpinned()).build();
+    Preprocessor pre = run.preprocessor();
+    List<String> labels = run.labels();
+
+    Files.createDirectories(modelDir);
+    Path tmp = Files.createTempDirectory(modelDir, ".exporting-" + version + "-");
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Placeholder<TString> bytes = tf.withName(IMAGE_BYTES).placeholder(TString.class,
+          Placeholder.shape(Shape.of(-1)));
+      var decoded = ImageDecoding.decodeBatch(tf, bytes, pre);
+      AlexNet net = AlexNet.buildWithDefaultImages(g, model, decoded);
+      int k = Math.min(5, model.classes());
+      @SuppressWarnings("unchecked")
+      Output<TFloat32> probs = (Output<TFloat32>) (Output<?>) net.probabilities();
+      Output<TInt32> top5 = tf.withName(TOP5).nn.topK(probs, tf.constant(k), TInt32.class).indices().asOutput();
+      SignatureDef serving = signature(Map.of(IMAGES, net.images()),
+          Map.of(PROBABILITIES, probs, TOP5, top5));
+      SignatureDef classify = signature(Map.of(IMAGE_BYTES, bytes.asOutput()),
+          Map.of(PROBABILITIES, probs, TOP5, top5));
+
+      try (Session s = new Session(g)) {
+        // Restoring builds TF Java's saver (save/...) over exactly the inference variables.
+        s.restore(checkpoint.resolve(Checkpoints.VARIABLES).toString());
+        Files.createDirectories(tmp.resolve("variables"));
+        s.save(tmp.resolve("variables").resolve("variables").toString());
+      }
+      SaverDef saver = SaverDef.newBuilder()
+          .setFilenameTensorName("save/filename:0")
+          .setSaveTensorName("save/control_dependency:0")
+          .setRestoreOpName("save/restore_all")
+          .setMaxToKeep(5)
+          .setVersion(SaverDef.CheckpointFormatVersion.V2)
+          .build();
+      requireOps(g, saver);
+      MetaGraphDef meta = MetaGraphDef.newBuilder()
+          .setMetaInfoDef(MetaGraphDef.MetaInfoDef.newBuilder().addTags(TAG)
+              .setTensorflowVersion(TensorFlow.version()).setTensorflowGitVersion("tf-java"))
+          .setGraphDef(g.toGraphDef())
+          .setSaverDef(saver)
+          .putSignatureDef(SERVING_DEFAULT, serving)
+          .putSignatureDef(CLASSIFY, classify)
+          .build();
+      try (OutputStream o = Files.newOutputStream(tmp.resolve("saved_model.pb"))) {
+        SavedModel.newBuilder().setSavedModelSchemaVersion(1).addMetaGraphs(meta).build()
+            .writeTo(o);
+      }
+      Files.createDirectories(tmp.resolve("assets"));
+      Files.write(tmp.resolve("assets").resolve(LABELS), labels);
+      Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      deleteTree(tmp);
+      throw e;
+    }
+    return out;
+  }
+
+  /** A predict signature over graph tensors, in the form TF Serving and the C API read. */
+  static SignatureDef signature(Map<String, Output<?>> inputs, Map<String, Output<?>> outputs) {
+    SignatureDef.Builder b = SignatureDef.newBuilder().setMethodName("tensorflow/serving/predict");
+    inputs.forEach((k, v) -> b.putInputs(k, info(v)));
+    outputs.forEach((k, v) -> b.putOutputs(k, info(v)));
+    return b.build();
+  }
+
+  private static TensorInfo info(Output<?> o) {
+    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+    if (o.shape().isUnknown()) {
+      shape.setUnknownRank(true);
+    } else {
+      for (long d : o.shape().asArray()) {
+        shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
+      }
+    }
+    return TensorInfo.newBuilder().setName(o.name()).setDtype(o.dataType())
+        .setTensorShape(shape).build();
+  }
+
+  /** The saver's tensors must resolve in the graph, or TensorFlow's loaders fail. */
+  private static void requireOps(Graph g, SaverDef saver) {
+    for (String t : List.of(saver.getFilenameTensorName(), saver.getSaveTensorName(),
+        saver.getRestoreOpName())) {
+      String op = t.contains(":") ? t.substring(0, t.indexOf(':')) : t;
+      if (g.operation(op) == null) {
+        throw new IllegalStateException("saver op " + op + " missing from the export graph");
+      }
+    }
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (var s = Files.walk(p)) {
+      for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(f);
+      }
+    }
+  }
+}

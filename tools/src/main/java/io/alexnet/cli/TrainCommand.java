@@ -1,0 +1,247 @@
+package io.alexnet.cli;
+
+import io.alexnet.data.Augmentation;
+import io.alexnet.data.DataSources;
+import io.alexnet.data.DataStats;
+import io.alexnet.data.Dataset;
+import io.alexnet.data.FashionMnist;
+import io.alexnet.data.Preprocessor;
+import io.alexnet.data.Subset;
+import io.alexnet.graph.AlexNet;
+import io.alexnet.graph.ModelConfig;
+import io.alexnet.graph.ModelSummary;
+import io.alexnet.graph.SessionConfig;
+import io.alexnet.report.CsvLogger;
+import io.alexnet.report.ProgressPrinter;
+import io.alexnet.report.TensorBoardLogger;
+import io.alexnet.report.TrainingPlot;
+import io.alexnet.train.History;
+import io.alexnet.train.RunDir;
+import io.alexnet.train.TrainConfig;
+import io.alexnet.train.Trainer;
+import io.alexnet.train.TrainingListener;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.tensorflow.Graph;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Train AlexNet with the paper's recipe (SGD, momentum 0.9, weight decay 5e-4,"
+        + " learning rate /10 on plateaus, crops, flips, colour PCA).")
+final class TrainCommand implements Callable<Integer> {
+
+  @Option(names = "--data", defaultValue = "fashion-mnist",
+      description = "fashion-mnist (Debian's package), a folder of class sub-folders, a folder of"
+          + " IDX files, or a TFRecord glob. Default: ${DEFAULT-VALUE}.")
+  String data;
+
+  @Option(names = "--val-data",
+      description = "Validation data, same kinds as --data. Default: Fashion-MNIST's test split"
+          + " for IDX data, else every k-th training example (--val-fraction).")
+  String valData;
+
+  @Option(names = "--val-fraction", defaultValue = "0.05",
+      description = "Share of the training data held out when there is no --val-data."
+          + " Default: ${DEFAULT-VALUE}.")
+  double valFraction;
+
+  @Option(names = "--out", description = "Run folder. Default: runs/<data name>.")
+  Path out;
+
+  @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
+  boolean resume;
+
+  @Option(names = "--epochs", defaultValue = "90", description = "Default: ${DEFAULT-VALUE}.")
+  int epochs;
+
+  @Option(names = "--batch", defaultValue = "128", description = "Default: ${DEFAULT-VALUE}.")
+  int batch;
+
+  @Option(names = "--lr", defaultValue = "0.01", description = "Default: ${DEFAULT-VALUE}.")
+  double lr;
+
+  @Option(names = "--momentum", defaultValue = "0.9", description = "Default: ${DEFAULT-VALUE}.")
+  double momentum;
+
+  @Option(names = "--weight-decay", defaultValue = "0.0005",
+      description = "Default: ${DEFAULT-VALUE}.")
+  double weightDecay;
+
+  @Option(names = "--schedule", defaultValue = "plateau",
+      description = "plateau (divide by 10 when validation error stops improving), or the"
+          + " epochs to divide at, e.g. 30,60,80. Default: ${DEFAULT-VALUE}.")
+  String schedule;
+
+  @Option(names = "--patience", defaultValue = "1",
+      description = "Epochs without improvement before a plateau cut. Default: ${DEFAULT-VALUE}.")
+  int patience;
+
+  @Option(names = "--max-cuts", defaultValue = "3", description = "Default: ${DEFAULT-VALUE}.")
+  int maxCuts;
+
+  @Option(names = "--limit", defaultValue = "0",
+      description = "Use only the first N training examples (0: all).")
+  int limit;
+
+  @Option(names = "--val-limit", defaultValue = "0",
+      description = "Use only the first N validation examples (0: all).")
+  int valLimit;
+
+  @Option(names = "--input-scale", defaultValue = "paper",
+      description = "paper: pixels 0..255 minus the mean (Section 2); unit: also divided by the"
+          + " pixels' standard deviation (what --init he expects). Default: ${DEFAULT-VALUE}.")
+  String inputScale;
+
+  @Option(names = "--no-crop", negatable = true, defaultValue = "true",
+      description = "Random 227 crops of the 256 canvas (--no-crop: central crop).")
+  boolean crop;
+
+  @Option(names = "--no-flip", negatable = true, defaultValue = "true",
+      description = "Random horizontal reflections.")
+  boolean flip;
+
+  @Option(names = "--no-pca", negatable = true, defaultValue = "true",
+      description = "Colour PCA augmentation.")
+  boolean pca;
+
+  @Option(names = "--stats-images", defaultValue = "10000",
+      description = "Training images the mean and colour PCA are computed from (0: all)."
+          + " Default: ${DEFAULT-VALUE}.")
+  int statsImages;
+
+  @Option(names = "--log-every", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
+  int logEvery;
+
+  @Option(names = "--checkpoint-every", defaultValue = "500",
+      description = "Steps between checkpoints (one also ends every epoch)."
+          + " Default: ${DEFAULT-VALUE}.")
+  int checkpointEvery;
+
+  @Option(names = "--keep", defaultValue = "3",
+      description = "Checkpoints kept besides the best. Default: ${DEFAULT-VALUE}.")
+  int keep;
+
+  @Option(names = "--workers", defaultValue = "2",
+      description = "Image decoding threads. Default: ${DEFAULT-VALUE}.")
+  int workers;
+
+  @Option(names = "--threads", defaultValue = "0",
+      description = "TensorFlow intra-op threads (0: all cores).")
+  int threads;
+
+  @Option(names = "--virtual-cpus", defaultValue = "1",
+      description = "Split the CPU into N TensorFlow devices (for --devices /device:CPU:1).")
+  int virtualCpus;
+
+  @Option(names = "--label-base", defaultValue = "1",
+      description = "First class id in TFRecord image/class/label (TF's ImageNet tooling: 1)."
+          + " Default: ${DEFAULT-VALUE}.")
+  int labelBase;
+
+  @Mixin ModelOptions model;
+
+  @Override
+  public Integer call() throws Exception {
+    Path runPath = out != null ? out : Path.of("runs", runName(data));
+    RunDir run = new RunDir(runPath);
+    if (run.exists() && !resume) {
+      throw new IllegalArgumentException(runPath + " already holds a run: pass --resume to"
+          + " continue it, or --out DIR for a new one");
+    }
+    if (resume && !run.exists()) {
+      throw new IllegalArgumentException("nothing to resume in " + runPath
+          + " (no " + RunDir.PROPERTIES + ")");
+    }
+    if (data.equals(DataSources.FASHION_MNIST)) {
+      FashionMnistInstall.ensure();
+    }
+    int tfClasses = model.classes != null ? model.classes : 1000;
+    Dataset trainData = DataSources.open(data, false, tfClasses, labelBase);
+    Dataset valSet;
+    if (valData != null) {
+      valSet = DataSources.open(valData, true, tfClasses, labelBase);
+    } else if (trainData instanceof FashionMnist) {
+      valSet = DataSources.open(data, true, tfClasses, labelBase);
+    } else {
+      Dataset[] split = Subset.holdOut(trainData, valFraction);
+      trainData = split[0];
+      valSet = split[1];
+    }
+    trainData = Subset.first(trainData, limit);
+    valSet = Subset.first(valSet, valLimit);
+    System.out.println("training data:   " + trainData.describe());
+    System.out.println("validation data: " + valSet.describe());
+
+    ModelConfig m;
+    float scale;
+    DataStats stats;
+    if (resume) {
+      m = run.model();
+      scale = run.inputScale();
+      stats = DataStats.load(run.stats());
+      System.out.println("resuming " + runPath + " (model and pre-processing as saved there)");
+    } else {
+      m = model.config(trainData.numClasses());
+      Preprocessor raw = new Preprocessor(m.imageSize(), null);
+      System.out.printf(Locale.ROOT, "computing the mean image and colour PCA over %d images...%n",
+          statsImages <= 0 ? trainData.size() : Math.min(statsImages, trainData.size()));
+      stats = DataStats.compute(trainData, raw, statsImages);
+      scale = switch (inputScale) {
+        case "paper" -> 1f;
+        case "unit" -> (float) (1 / stats.pixelStd());
+        default -> throw new IllegalArgumentException(
+            "--input-scale must be paper or unit, got " + inputScale);
+      };
+      run.write(m, scale, data, trainData.classNames());
+      stats.save(run.stats());
+    }
+    Preprocessor pre = new Preprocessor(m.imageSize(), stats.mean(), scale);
+    Augmentation aug = new Augmentation(crop, flip, pca ? stats.pca() : null);
+
+    TrainConfig tc = new TrainConfig(epochs, batch, lr, momentum, weightDecay,
+        parseSchedule(schedule), patience, maxCuts, logEvery, checkpointEvery, keep, workers,
+        2 * workers, m.seed());
+    try (Graph g = new Graph()) {
+      System.out.print(ModelSummary.of(AlexNet.build(g, m, AlexNet.Mode.INFERENCE)));
+    }
+    List<TrainingListener> listeners = List.of(new ProgressPrinter(System.out, epochs),
+        new CsvLogger(runPath), new TensorBoardLogger(runPath), new TrainingPlot(runPath));
+    History h;
+    try (Trainer t = new Trainer(m, tc, trainData, valSet, pre, aug, run.checkpoints(),
+        SessionConfig.create(virtualCpus, threads, 0), listeners)) {
+      System.out.printf(Locale.ROOT, "%d steps per epoch of %d images; run folder %s%n",
+          t.batchesPerEpoch(), trainData.size(), runPath.toAbsolutePath());
+      h = t.fit(resume);
+    }
+    if (h.outcome() == History.Outcome.DIVERGED) {
+      return 3;
+    }
+    System.out.println("done: checkpoints in " + run.checkpoints() + ", curves in "
+        + runPath.resolve(TrainingPlot.FILE) + " and " + runPath.resolve(CsvLogger.EPOCHS)
+        + "; TensorBoard: tensorboard --logdir " + runPath);
+    return 0;
+  }
+
+  static List<Integer> parseSchedule(String s) {
+    if (s.equals("plateau")) {
+      return List.of();
+    }
+    try {
+      return Arrays.stream(s.split(",")).map(String::trim).map(Integer::parseInt).toList();
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--schedule takes 'plateau' or epochs like 30,60,80,"
+          + " got '" + s + "'");
+    }
+  }
+
+  static String runName(String data) {
+    String base = Path.of(data.replace("*", "").replace("?", "")).getFileName() == null
+        ? "run" : Path.of(data.replace("*", "").replace("?", "")).getFileName().toString();
+    return base.isEmpty() || base.equals(".") ? "run" : base;
+  }
+}

@@ -1,0 +1,101 @@
+package io.alexnet.train;
+
+import io.alexnet.data.DataStats;
+import io.alexnet.data.Preprocessor;
+import io.alexnet.graph.DevicePlan;
+import io.alexnet.graph.ModelConfig;
+import io.alexnet.graph.Variant;
+import io.alexnet.graph.WeightInit;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * A training run's folder: what is needed to rebuild the model and its pre-processing later
+ * (resume, evaluation, export), next to the checkpoints and reports.
+ *
+ * <pre>
+ *   run.properties    model and pre-processing settings
+ *   labels.txt        class names, one per line, line i = class id i
+ *   data-stats.bin    mean image and colour PCA of the training set
+ *   checkpoints/      ckpt-STEP/, best/, checkpoint
+ *   steps.csv, epochs.csv, training.png, events.out.tfevents.*
+ * </pre>
+ */
+public record RunDir(Path dir) {
+  public static final String PROPERTIES = "run.properties";
+  public static final String LABELS = "labels.txt";
+  public static final String STATS = "data-stats.bin";
+  public static final String CHECKPOINTS = "checkpoints";
+
+  public Path checkpoints() {
+    return dir.resolve(CHECKPOINTS);
+  }
+
+  public Path stats() {
+    return dir.resolve(STATS);
+  }
+
+  public boolean exists() {
+    return Files.exists(dir.resolve(PROPERTIES));
+  }
+
+  /** Writes the settings and the class names. */
+  public void write(ModelConfig m, float inputScale, String data, List<String> classes)
+      throws IOException {
+    Files.createDirectories(dir);
+    Properties p = new Properties();
+    p.setProperty("model.variant", m.variant().label());
+    p.setProperty("model.classes", Integer.toString(m.classes()));
+    p.setProperty("model.image_size", Integer.toString(m.imageSize()));
+    p.setProperty("model.width", Double.toString(m.width()));
+    p.setProperty("model.init", m.init().name().toLowerCase());
+    p.setProperty("model.hidden_bias", Double.toString(m.hiddenBias()));
+    p.setProperty("model.seed", Long.toString(m.seed()));
+    p.setProperty("model.devices", m.devices().towerA() + "," + m.devices().towerB());
+    p.setProperty("input.scale", Float.toString(inputScale));
+    p.setProperty("data", data);
+    Checkpoints.writeProperties(dir.resolve(PROPERTIES), p);
+    Files.write(dir.resolve(LABELS), classes);
+  }
+
+  public Properties properties() throws IOException {
+    Path f = dir.resolve(PROPERTIES);
+    if (!Files.exists(f)) {
+      throw new IllegalArgumentException(dir + " is not a training run (no " + PROPERTIES + ")");
+    }
+    return Checkpoints.readProperties(f);
+  }
+
+  /** The model as it was trained. */
+  public ModelConfig model() throws IOException {
+    Properties p = properties();
+    String[] dev = p.getProperty("model.devices", ",").split(",", -1);
+    return ModelConfig.builder()
+        .variant(Variant.parse(p.getProperty("model.variant")))
+        .classes(Integer.parseInt(p.getProperty("model.classes")))
+        .imageSize(Integer.parseInt(p.getProperty("model.image_size")))
+        .width(Double.parseDouble(p.getProperty("model.width")))
+        .init(WeightInit.parse(p.getProperty("model.init")))
+        .hiddenBias(Double.parseDouble(p.getProperty("model.hidden_bias")))
+        .seed(Long.parseLong(p.getProperty("model.seed")))
+        .devices(new DevicePlan(dev[0], dev.length > 1 ? dev[1] : dev[0]))
+        .build();
+  }
+
+  public float inputScale() throws IOException {
+    return Float.parseFloat(properties().getProperty("input.scale", "1"));
+  }
+
+  public List<String> labels() throws IOException {
+    return Files.readAllLines(dir.resolve(LABELS));
+  }
+
+  /** The evaluation pre-processing of this run (mean image and input scale). */
+  public Preprocessor preprocessor() throws IOException {
+    DataStats stats = DataStats.load(stats());
+    return new Preprocessor(model().imageSize(), stats.mean(), inputScale());
+  }
+}

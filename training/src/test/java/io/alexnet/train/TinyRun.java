@@ -1,0 +1,52 @@
+package io.alexnet.train;
+
+import io.alexnet.data.Augmentation;
+import io.alexnet.data.DataStats;
+import io.alexnet.data.Dataset;
+import io.alexnet.data.FashionMnist;
+import io.alexnet.data.Preprocessor;
+import io.alexnet.data.Synthetic;
+import io.alexnet.graph.ModelConfig;
+import io.alexnet.graph.SessionConfig;
+import io.alexnet.graph.WeightInit;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A small trained run on generated IDX data, for the export, eval and tool tests. */
+public final class TinyRun {
+  public static final int SIZE = 67;
+
+  private TinyRun() {}
+
+  /** Writes IDX data to {@code dir/data} and trains {@code epochs} epochs into {@code dir/run}. */
+  public static RunDir create(Path dir, int epochs) throws IOException {
+    Path data = dir.resolve("data");
+    int[] labels = new int[320];
+    Synthetic.writeIdx(data, "train", Synthetic.images(320, 1, labels), labels, true);
+    int[] testLabels = new int[64];
+    Synthetic.writeIdx(data, "t10k", Synthetic.images(64, 2, testLabels), testLabels, true);
+    Dataset train = FashionMnist.open(data, FashionMnist.Split.TRAIN);
+    Dataset test = FashionMnist.open(data, FashionMnist.Split.TEST);
+    DataStats stats = DataStats.compute(train, new Preprocessor(SIZE, null), 0);
+    float scale = (float) (1 / stats.pixelStd());
+    ModelConfig model = ModelConfig.builder().width(0.125).imageSize(SIZE).classes(10)
+        .init(WeightInit.HE).hiddenBias(0.1).seed(5).build();
+    RunDir run = new RunDir(dir.resolve("run"));
+    run.write(model, scale, data.toString(), train.classNames());
+    stats.save(run.stats());
+    TrainConfig c = TrainConfig.paper().withEpochs(epochs).withBatch(16).withLogEvery(1000)
+        .withCheckpointEvery(0);
+    try (Trainer t = new Trainer(model, c, train, test,
+        new Preprocessor(SIZE, stats.mean(), scale), new Augmentation(true, true, stats.pca()),
+        run.checkpoints(), SessionConfig.create(1, 2, 1), List.of())) {
+      t.fit(false);
+    }
+    return run;
+  }
+
+  /** The data folder {@link #create} wrote. */
+  public static Path data(Path dir) {
+    return dir.resolve("data");
+  }
+}
