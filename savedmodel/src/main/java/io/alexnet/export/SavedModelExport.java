@@ -87,7 +87,9 @@ public final class SavedModelExport {
       int k = Math.min(5, model.classes());
       @SuppressWarnings("unchecked")
       Output<TFloat32> probs = (Output<TFloat32>) (Output<?>) net.probabilities();
-      Output<TInt32> top5 = tf.withName(TOP5).nn.topK(probs, tf.constant(k), TInt32.class).indices().asOutput();
+      // An Identity named top5 so that "top5:0" is the class ids (TopKV2's :0 is the values).
+      Output<TInt32> top5 = tf.withName(TOP5)
+          .identity(tf.nn.topK(probs, tf.constant(k), TInt32.class).indices()).asOutput();
       SignatureDef serving = signature(Map.of(IMAGES, net.images()),
           Map.of(PROBABILITIES, probs, TOP5, top5));
       SignatureDef classify = signature(Map.of(IMAGE_BYTES, bytes.asOutput()),
