@@ -51,6 +51,7 @@ public final class SavedModelExport {
   public static final String TOP5 = "top5";
   public static final String TAG = "serve";
   public static final String LABELS = "labels.txt";
+  public static final String PREPROCESSING = "preprocessing.properties";
 
   private SavedModelExport() {}
 
@@ -123,6 +124,10 @@ public final class SavedModelExport {
       }
       Files.createDirectories(tmp.resolve("assets"));
       Files.write(tmp.resolve("assets").resolve(LABELS), labels);
+      // What a Java client needs to pre-process images for serving_default itself.
+      Files.copy(run.stats(), tmp.resolve("assets").resolve(RunDir.STATS));
+      Files.writeString(tmp.resolve("assets").resolve(PREPROCESSING),
+          "image_size=" + model.imageSize() + "\ninput_scale=" + pre.scale() + "\n");
       Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {
       deleteTree(tmp);

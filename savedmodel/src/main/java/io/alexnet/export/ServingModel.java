@@ -1,7 +1,12 @@
 package io.alexnet.export;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.alexnet.data.DataStats;
+import io.alexnet.data.Preprocessor;
 import io.alexnet.graph.HostTensors;
+import io.alexnet.train.Checkpoints;
+import io.alexnet.train.Classifier;
+import io.alexnet.train.RunDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +34,7 @@ import org.tensorflow.types.TString;
  * An exported AlexNet loaded for inference: checked first (layout, tag, signatures, op
  * allowlist), then run through its signatures' tensors.
  */
-public final class ServingModel implements AutoCloseable {
+public final class ServingModel implements AutoCloseable, Classifier {
 
   /** Probabilities [n, classes] and top-5 class ids [n, 5], row-major. */
   public record Prediction(int n, int classes, float[] probabilities, int[] top5) {}
@@ -146,6 +151,24 @@ public final class ServingModel implements AutoCloseable {
     try (TFloat32 x = HostTensors.of(Shape.of(n, s, s, 3), images)) {
       return run(sig, sig.getInputsOrThrow(SavedModelExport.IMAGES).getName(), x, n);
     }
+  }
+
+  @Override
+  public float[] probabilities(float[] images, int n) {
+    return predict(images, n).probabilities();
+  }
+
+  /** The pre-processing the model was trained with (from its assets). */
+  public Preprocessor preprocessor() throws IOException {
+    Path assets = dir.resolve("assets");
+    if (!Files.exists(assets.resolve(SavedModelExport.PREPROCESSING))) {
+      throw new IllegalArgumentException(dir + " has no assets/"
+          + SavedModelExport.PREPROCESSING + ": not exported by this tool, use predict instead");
+    }
+    var p = Checkpoints.readProperties(assets.resolve(SavedModelExport.PREPROCESSING));
+    DataStats stats = DataStats.load(assets.resolve(RunDir.STATS));
+    return new Preprocessor(Integer.parseInt(p.getProperty("image_size")), stats.mean(),
+        Float.parseFloat(p.getProperty("input_scale")));
   }
 
   /** classify_images on encoded image files. */

@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "alexnet 0.1.0 (TensorFlow Java 1.1.0)",
     description = "AlexNet (Krizhevsky et al. 2012) on TensorFlow Java.",
-    subcommands = {TrainCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {QuickstartCommand.class, TrainCommand.class, EvalCommand.class,
+        ExportCommand.class, PredictCommand.class, InspectCommand.class, BenchCommand.class,
+        SummaryCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @Override

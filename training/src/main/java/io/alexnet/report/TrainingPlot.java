@@ -14,9 +14,9 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 /**
- * {@code training.png}: loss per epoch on the left, top-1 and top-5 error per epoch on the
- * right. Redrawn after every epoch (a stopped run still has its plot), from {@code epochs.csv}
- * so a resumed run's plot covers the whole run.
+ * {@code training.png}: the loss by step on the left (every logged step, and each epoch's mean),
+ * top-1 and top-5 error per epoch on the right. Redrawn after every epoch (a stopped run still
+ * has its plot), from the CSV files, so a resumed run's plot covers the whole run.
  */
 public final class TrainingPlot implements TrainingListener {
   public static final String FILE = "training.png";
@@ -45,11 +45,12 @@ public final class TrainingPlot implements TrainingListener {
     try {
       List<String> lines = Files.readAllLines(csv);
       int n = lines.size() - 1;
-      double[] epoch = new double[n], loss = new double[n], trainErr = new double[n];
-      double[] top1 = new double[n], top5 = new double[n];
+      double[] epoch = new double[n], epochStep = new double[n], loss = new double[n];
+      double[] trainErr = new double[n], top1 = new double[n], top5 = new double[n];
       for (int i = 0; i < n; i++) {
         String[] f = lines.get(i + 1).split(",");
         epoch[i] = Double.parseDouble(f[0]);
+        epochStep[i] = Double.parseDouble(f[1]);
         loss[i] = Double.parseDouble(f[2]);
         trainErr[i] = Double.parseDouble(f[3]);
         top1[i] = Double.parseDouble(f[4]);
@@ -57,8 +58,20 @@ public final class TrainingPlot implements TrainingListener {
       }
       BufferedImage img = new BufferedImage(1200, 450, BufferedImage.TYPE_INT_RGB);
       Graphics2D g = img.createGraphics();
-      LineChart.draw(g, 0, 0, 600, 450, "Training loss", "epoch",
-          List.of(new LineChart.Series("train loss", epoch, loss)));
+      List<LineChart.Series> losses = new ArrayList<>();
+      Path steps = runDir.resolve(CsvLogger.STEPS);
+      if (Files.exists(steps)) {
+        List<String> rows = Files.readAllLines(steps);
+        double[] step = new double[rows.size() - 1], stepLoss = new double[rows.size() - 1];
+        for (int i = 1; i < rows.size(); i++) {
+          String[] f = rows.get(i).split(",");
+          step[i - 1] = Double.parseDouble(f[1]);
+          stepLoss[i - 1] = Double.parseDouble(f[2]);
+        }
+        losses.add(new LineChart.Series("batch loss", step, stepLoss));
+      }
+      losses.add(new LineChart.Series("epoch mean", epochStep, loss));
+      LineChart.draw(g, 0, 0, 600, 450, "Training loss", "step", losses);
       List<LineChart.Series> errors = new ArrayList<>();
       errors.add(new LineChart.Series("train top-1 error", epoch, trainErr));
       errors.add(new LineChart.Series("val top-1 error", epoch, top1));

@@ -1,55 +1,170 @@
 package io.alexnet.train;
 
 import io.alexnet.data.Augmentation;
+import io.alexnet.data.BadExampleException;
 import io.alexnet.data.BatchLoader;
 import io.alexnet.data.Dataset;
+import io.alexnet.data.Example;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.graph.HostTensors;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
 
-/** Runs a network over a dataset (central crops, no dropout) and scores top-1 and top-5. */
+/**
+ * Scores a classifier on a dataset: top-1 and top-5 error and the confusion matrix, from the
+ * central crop, or with the paper's test-time averaging over ten patches (Section 4.1: the four
+ * corner and the central crops and their reflections, softmax outputs averaged).
+ */
 public final class Evaluator {
   private Evaluator() {}
 
+  /** A classifier over a session's graph tensors. */
+  public static Classifier of(Session session, Output<?> images, Output<?> probabilities) {
+    return (x, n) -> {
+      int s = (int) images.shape().get(1);
+      try (TFloat32 t = HostTensors.of(Shape.of(n, s, s, 3), x);
+          Result r = session.runner().feed(images, t).fetch(probabilities).run()) {
+        return HostTensors.floats((TFloat32) r.get(0));
+      }
+    };
+  }
+
   public static EvalResult evaluate(Session session, Output<?> images, Output<?> probabilities,
       Dataset data, Preprocessor pre, int batchSize, int workers) {
+    return evaluate(of(session, images, probabilities), data, pre, batchSize, workers, 1);
+  }
+
+  /** @param crops 1 (central crop) or 10 (corners, centre and their reflections, averaged) */
+  public static EvalResult evaluate(Classifier model, Dataset data, Preprocessor pre,
+      int batchSize, int workers, int crops) {
+    if (crops != 1 && crops != 10) {
+      throw new IllegalArgumentException("--crops must be 1 or 10, got " + crops);
+    }
     int classes = data.numClasses();
     long[][] confusion = new long[classes][classes];
-    int n = 0, bad = 0, top1 = 0, top5 = 0;
     long start = System.nanoTime();
-    int s = pre.crop();
-    try (BatchLoader loader = new BatchLoader(data, pre, Augmentation.NONE, batchSize,
-        BatchLoader.inOrder(data.size()), 0, 0, 0, workers, 2 * workers)) {
-      while (loader.hasNext()) {
-        BatchLoader.Batch b = loader.next();
-        bad += b.bad();
-        if (b.size() == 0) {
-          continue;
-        }
-        float[] p;
-        try (TFloat32 x = HostTensors.of(Shape.of(b.size(), s, s, 3), b.images());
-            Result r = session.runner().feed(images, x).fetch(probabilities).run()) {
-          p = HostTensors.floats((TFloat32) r.get(0));
-        }
-        int width = p.length / b.size();
-        for (int i = 0; i < b.size(); i++) {
-          int y = b.labels()[i];
-          int pred = TopK.argmax(p, i, width);
-          if (y < classes && pred < classes) {
-            confusion[y][pred]++;
+    Tally t = new Tally();
+    if (crops == 1) {
+      try (BatchLoader loader = new BatchLoader(data, pre, Augmentation.NONE, batchSize,
+          BatchLoader.inOrder(data.size()), 0, 0, 0, workers, 2 * workers)) {
+        while (loader.hasNext()) {
+          BatchLoader.Batch b = loader.next();
+          t.bad += b.bad();
+          if (b.size() > 0) {
+            t.score(model.probabilities(b.images(), b.size()), b.labels(), b.size(), confusion);
           }
-          top1 += pred == y ? 1 : 0;
-          top5 += TopK.hit(p, i, width, y, 5) ? 1 : 0;
         }
-        n += b.size();
       }
+    } else {
+      tenCrop(model, data, pre, batchSize, workers, t, confusion);
     }
     double secs = (System.nanoTime() - start) / 1e9;
-    return new EvalResult(n, bad, n == 0 ? Double.NaN : 1 - (double) top1 / n,
-        n == 0 ? Double.NaN : 1 - (double) top5 / n, confusion, secs);
+    int n = t.n;
+    return new EvalResult(n, t.bad, n == 0 ? Double.NaN : 1 - (double) t.top1 / n,
+        n == 0 ? Double.NaN : 1 - (double) t.top5 / n, confusion, secs);
+  }
+
+  /** The ten patches of one image, NHWC, appended to {@code dst} at {@code offset}. */
+  public static void tenPatches(Preprocessor pre, float[] canvas, float[] dst, int offset) {
+    int span = pre.canvas() - pre.crop(), per = pre.crop() * pre.crop() * 3;
+    int[][] corners = {{0, 0}, {span, 0}, {0, span}, {span, span}, {span / 2, span / 2}};
+    int k = 0;
+    for (int[] c : corners) {
+      for (boolean flip : new boolean[] {false, true}) {
+        pre.cropInto(canvas, c[0], c[1], flip, null, dst, offset + (k++) * per);
+      }
+    }
+  }
+
+  private static void tenCrop(Classifier model, Dataset data, Preprocessor pre, int batchSize,
+      int workers, Tally t, long[][] confusion) {
+    int per = pre.crop() * pre.crop() * 3;
+    int images = Math.max(1, batchSize / 10);
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, workers));
+    try {
+      for (int from = 0; from < data.size(); from += images) {
+        List<Future<float[]>> canvases = new ArrayList<>();
+        for (int i = from; i < Math.min(data.size(), from + images); i++) {
+          int index = i;
+          canvases.add(pool.submit(() -> {
+            Example e;
+            try {
+              e = data.get(index);
+            } catch (BadExampleException x) {
+              return null;
+            }
+            float[] c = pre.canvas(e.image());
+            float[] ten = new float[10 * per];
+            tenPatches(pre, c, ten, 0);
+            float[] out = new float[ten.length + 1];
+            System.arraycopy(ten, 0, out, 0, ten.length);
+            out[ten.length] = e.label();
+            return out;
+          }));
+        }
+        List<float[]> ok = new ArrayList<>();
+        for (Future<float[]> f : canvases) {
+          float[] v = f.get();
+          if (v == null) {
+            t.bad++;
+          } else {
+            ok.add(v);
+          }
+        }
+        if (ok.isEmpty()) {
+          continue;
+        }
+        float[] x = new float[ok.size() * 10 * per];
+        int[] y = new int[ok.size()];
+        for (int i = 0; i < ok.size(); i++) {
+          System.arraycopy(ok.get(i), 0, x, i * 10 * per, 10 * per);
+          y[i] = (int) ok.get(i)[10 * per];
+        }
+        float[] p = model.probabilities(x, ok.size() * 10);
+        int width = p.length / (ok.size() * 10);
+        float[] avg = new float[ok.size() * width];
+        for (int i = 0; i < ok.size(); i++) {
+          for (int k = 0; k < 10; k++) {
+            for (int c = 0; c < width; c++) {
+              avg[i * width + c] += p[(i * 10 + k) * width + c] / 10f;
+            }
+          }
+        }
+        t.score(avg, y, ok.size(), confusion);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("pre-processing failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static final class Tally {
+    int n, bad, top1, top5;
+
+    void score(float[] p, int[] labels, int count, long[][] confusion) {
+      int width = p.length / count;
+      for (int i = 0; i < count; i++) {
+        int y = labels[i];
+        int pred = TopK.argmax(p, i, width);
+        if (y < confusion.length && pred < confusion.length) {
+          confusion[y][pred]++;
+        }
+        top1 += pred == y ? 1 : 0;
+        top5 += TopK.hit(p, i, width, y, 5) ? 1 : 0;
+      }
+      n += count;
+    }
   }
 }

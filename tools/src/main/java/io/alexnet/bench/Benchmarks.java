@@ -1,0 +1,149 @@
+package io.alexnet.bench;
+
+import io.alexnet.data.Augmentation;
+import io.alexnet.data.BatchLoader;
+import io.alexnet.data.ColorPca;
+import io.alexnet.data.ImageFolder;
+import io.alexnet.data.Preprocessor;
+import io.alexnet.graph.AlexNet;
+import io.alexnet.graph.HostTensors;
+import io.alexnet.graph.LrnAwareGradients;
+import io.alexnet.graph.ModelConfig;
+import io.alexnet.train.PaperSgd;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.random.RandomUniform;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/** The measurements behind {@code alexnet bench}: each builds, warms up, then times. */
+public final class Benchmarks {
+  private Benchmarks() {}
+
+  /** Sustained float32 MatMul GFLOP/s for n x n x n in the given session configuration. */
+  public static double matMulGflops(ConfigProto config, int n, int warmup, int runs) {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      var shape = tf.constant(new long[] {n, n});
+      var a = tf.variable(tf.random.randomUniform(shape, TFloat32.class, RandomUniform.seed(1L)));
+      var b = tf.variable(tf.random.randomUniform(shape, TFloat32.class, RandomUniform.seed(2L)));
+      // Reduce to a scalar so the fetch does not time a 64 MB copy to Java.
+      var c = tf.reduceSum(tf.linalg.matMul(a, b), tf.constant(new int[] {0, 1}));
+      try (Session s = new Session(g, config)) {
+        s.initialize();
+        Timing t = Timing.of(warmup, runs, () -> {
+          try (Result r = s.runner().fetch(c).run()) {
+            r.get(0);
+          }
+        });
+        return 2.0 * n * n * n / t.median() / 1e9;
+      }
+    }
+  }
+
+  /** Seconds per training step (forward, LRN-aware backward, the paper's update). */
+  public static Timing trainStep(ModelConfig model, ConfigProto config, int batch, int warmup,
+      int runs) {
+    try (Graph g = new Graph()) {
+      AlexNet net = AlexNet.build(g, model, AlexNet.Mode.TRAIN);
+      PaperSgd sgd = PaperSgd.build(g, net.params(), LrnAwareGradients.ofLoss(g, net), 0.9,
+          0.0005, 0.01);
+      int s = model.imageSize();
+      Random rnd = new Random(1);
+      float[] x = new float[batch * s * s * 3];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) rnd.nextGaussian();
+      }
+      int[] y = rnd.ints(batch, 0, model.classes()).toArray();
+      try (Session sess = new Session(g, config);
+          TFloat32 images = HostTensors.of(Shape.of(batch, s, s, 3), x);
+          TInt32 labels = HostTensors.of(Shape.of(batch), y);
+          TBool on = TBool.scalarOf(true)) {
+        sess.initialize();
+        return Timing.of(warmup, runs, () -> {
+          try (Result r = sess.runner().feed(net.images(), images).feed(net.labels(), labels)
+              .feed(net.training(), on).fetch(net.loss()).addTarget(sgd.step()).run()) {
+            r.get(0);
+          }
+        });
+      }
+    }
+  }
+
+  /** Seconds per inference batch (probabilities fetched). */
+  public static Timing inference(ModelConfig model, ConfigProto config, int batch, int warmup,
+      int runs) {
+    try (Graph g = new Graph()) {
+      AlexNet net = AlexNet.build(g, model, AlexNet.Mode.INFERENCE);
+      int s = model.imageSize();
+      Random rnd = new Random(2);
+      float[] x = new float[batch * s * s * 3];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) rnd.nextGaussian();
+      }
+      try (Session sess = new Session(g, config);
+          TFloat32 images = HostTensors.of(Shape.of(batch, s, s, 3), x)) {
+        sess.initialize();
+        return Timing.of(warmup, runs, () -> {
+          try (Result r = sess.runner().feed(net.images(), images).fetch(net.probabilities())
+              .run()) {
+            r.get(0);
+          }
+        });
+      }
+    }
+  }
+
+  /**
+   * Seconds per batch of the input pipeline alone on JPEGs it writes (500x375, ImageNet's
+   * typical size): decode, resize to 256, crop, flip, colour PCA.
+   */
+  public static Timing pipeline(Path dir, int crop, int batch, int workers, int batches)
+      throws IOException {
+    int files = Math.max(batch * 2, 64);
+    Random rnd = new Random(3);
+    for (int i = 0; i < files; i++) {
+      Path cls = Files.createDirectories(dir.resolve("class" + (i % 4)));
+      BufferedImage img = new BufferedImage(500, 375, BufferedImage.TYPE_INT_RGB);
+      for (int y = 0; y < 375; y++) {
+        for (int x = 0; x < 500; x++) {
+          img.setRGB(x, y, ((x * 255 / 500) << 16) | ((y * 255 / 375) << 8) | rnd.nextInt(256));
+        }
+      }
+      ImageIO.write(img, "jpg", cls.resolve(i + ".jpg").toFile());
+    }
+    ImageFolder data = ImageFolder.open(dir);
+    Preprocessor pre = new Preprocessor(crop, null);
+    ColorPca pca = ColorPca.ofCovariance(new double[][] {{0.06, 0.05, 0.04}, {0.05, 0.06, 0.05},
+        {0.04, 0.05, 0.06}});
+    Augmentation aug = new Augmentation(true, true, pca);
+    int[] order = new int[batch * batches];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i % data.size();
+    }
+    double[] per = new double[batches];
+    try (BatchLoader loader = new BatchLoader(data, pre, aug, batch, order, 1, 0, 0, workers,
+        2 * workers)) {
+      long last = System.nanoTime();
+      for (int b = 0; b < batches; b++) {
+        loader.next();
+        long now = System.nanoTime();
+        per[b] = (now - last) / 1e9;
+        last = now;
+      }
+    }
+    // The first batch includes the pool's start-up; leave it out when there are others.
+    return new Timing(batches > 1 ? java.util.Arrays.copyOfRange(per, 1, per.length) : per);
+  }
+}

@@ -1,0 +1,33 @@
+package io.alexnet.bench;
+
+import java.util.Arrays;
+
+/** Seconds per repetition: median and spread. */
+public record Timing(double[] seconds) {
+
+  public double median() {
+    return quantile(0.5);
+  }
+
+  public double quantile(double q) {
+    double[] s = seconds.clone();
+    Arrays.sort(s);
+    double pos = q * (s.length - 1);
+    int lo = (int) Math.floor(pos), hi = (int) Math.ceil(pos);
+    return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+  }
+
+  /** Repeats {@code body} {@code warmup} times untimed, then {@code runs} times timed. */
+  public static Timing of(int warmup, int runs, Runnable body) {
+    for (int i = 0; i < warmup; i++) {
+      body.run();
+    }
+    double[] t = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      long start = System.nanoTime();
+      body.run();
+      t[i] = (System.nanoTime() - start) / 1e9;
+    }
+    return new Timing(t);
+  }
+}

@@ -1,0 +1,140 @@
+package io.alexnet.cli;
+
+import io.alexnet.bench.Benchmarks;
+import io.alexnet.bench.Timing;
+import io.alexnet.graph.AlexNet;
+import io.alexnet.graph.ModelConfig;
+import io.alexnet.graph.SessionConfig;
+import io.alexnet.graph.Variant;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.tensorflow.Graph;
+import org.tensorflow.proto.ConfigProto;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Time the training step, inference and the input pipeline on random input;"
+        + " report images/s and achieved GFLOP/s against this machine's MatMul limit.")
+final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--mode", defaultValue = "all",
+      description = "train, infer, pipeline or all. Default: ${DEFAULT-VALUE}.")
+  String mode;
+
+  @Option(names = "--batch", defaultValue = "64", split = ",",
+      description = "Batch sizes, e.g. 32,64,128. Default: ${DEFAULT-VALUE}.")
+  List<Integer> batches;
+
+  @Option(names = "--variant", defaultValue = "paper", description = "Default: ${DEFAULT-VALUE}.")
+  String variant;
+
+  @Option(names = "--classes", defaultValue = "1000", description = "Default: ${DEFAULT-VALUE}.")
+  int classes;
+
+  @Option(names = "--steps", defaultValue = "10", description = "Timed steps. Default: ${DEFAULT-VALUE}.")
+  int steps;
+
+  @Option(names = "--warmup", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
+  int warmup;
+
+  @Option(names = "--matmul", defaultValue = "4096",
+      description = "Side of the MatMul that measures the limit. Default: ${DEFAULT-VALUE}.")
+  int matmul;
+
+  @Option(names = "--workers", defaultValue = "2",
+      description = "Pipeline threads. Default: ${DEFAULT-VALUE}.")
+  int workers;
+
+  @Option(names = "--threads", defaultValue = "0", description = "TensorFlow intra-op threads.")
+  int threads;
+
+  @Option(names = "--json", description = "One JSON object per measurement.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!List.of("train", "infer", "pipeline", "all").contains(mode)) {
+      throw new IllegalArgumentException("--mode must be train, infer, pipeline or all");
+    }
+    ConfigProto config = SessionConfig.create(1, threads, 0);
+    ModelConfig model = ModelConfig.builder().variant(Variant.parse(variant)).classes(classes)
+        .build();
+    long macs;
+    try (Graph g = new Graph()) {
+      macs = AlexNet.build(g, model, AlexNet.Mode.INFERENCE).multiplyAdds();
+    }
+    String onednn = System.getenv().getOrDefault("TF_ENABLE_ONEDNN_OPTS", "unset");
+    double limit = Double.NaN;
+    if (!mode.equals("pipeline")) {
+      limit = Benchmarks.matMulGflops(config, matmul, 2, 5);
+      emit("matmul", 0, Double.NaN, Double.NaN, Double.NaN, limit, limit, onednn);
+    }
+    for (int b : batches) {
+      if (mode.equals("train") || mode.equals("all")) {
+        Timing t = Benchmarks.trainStep(model, config, b, warmup, steps);
+        // A training step counts as three forward passes (SPEC.md).
+        double gflops = 3 * 2.0 * macs * b / t.median() / 1e9;
+        emit("train", b, t.median(), t.quantile(0.1), t.quantile(0.9), gflops, limit, onednn);
+      }
+      if (mode.equals("infer") || mode.equals("all")) {
+        Timing t = Benchmarks.inference(model, config, b, warmup, steps);
+        double gflops = 2.0 * macs * b / t.median() / 1e9;
+        emit("infer", b, t.median(), t.quantile(0.1), t.quantile(0.9), gflops, limit, onednn);
+      }
+      if (mode.equals("pipeline") || mode.equals("all")) {
+        Path dir = Files.createTempDirectory("alexnet-bench-");
+        try {
+          Timing t = Benchmarks.pipeline(dir, model.imageSize(), b, workers, Math.max(3, steps));
+          emit("pipeline", b, t.median(), t.quantile(0.1), t.quantile(0.9), Double.NaN, limit,
+              onednn);
+        } finally {
+          try (var s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+              Files.deleteIfExists(p);
+            }
+          }
+        }
+      }
+    }
+    return 0;
+  }
+
+  private final List<String> header = new ArrayList<>();
+
+  private void emit(String what, int batch, double median, double p10, double p90,
+      double gflops, double limit, String onednn) {
+    double ips = batch / median;
+    if (json) {
+      System.out.printf(Locale.ROOT, "{\"mode\":\"%s\",\"batch\":%d,\"seconds_per_step\":%s,"
+              + "\"p10\":%s,\"p90\":%s,\"images_per_second\":%s,\"gflops\":%s,"
+              + "\"matmul_limit_gflops\":%s,\"fraction_of_limit\":%s,\"onednn\":\"%s\"}%n",
+          what, batch, num(median), num(p10), num(p90), num(ips), num(gflops), num(limit),
+          num(gflops / limit), onednn);
+      return;
+    }
+    if (header.isEmpty()) {
+      header.add("x");
+      System.out.printf(Locale.ROOT, "%-9s %5s %10s %17s %10s %9s %9s%n", "mode", "batch",
+          "s/step", "p10..p90", "images/s", "GFLOP/s", "of limit");
+    }
+    if (what.equals("matmul")) {
+      System.out.printf(Locale.ROOT, "%-9s %5s %10s %17s %10s %9.1f %9s  (%dx%dx%d float32,"
+          + " TF_ENABLE_ONEDNN_OPTS=%s)%n", what, "-", "-", "-", "-", gflops, "1.00", matmul,
+          matmul, matmul, onednn);
+      return;
+    }
+    System.out.printf(Locale.ROOT, "%-9s %5d %10.4f %8.4f..%-8.4f %10.1f %9s %9s%n", what, batch,
+        median, p10, p90, ips, Double.isNaN(gflops) ? "-" : String.format(Locale.ROOT, "%.1f",
+            gflops), Double.isNaN(gflops) || Double.isNaN(limit) ? "-"
+            : String.format(Locale.ROOT, "%.2f", gflops / limit));
+  }
+
+  private static String num(double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "null";
+  }
+}

@@ -1,0 +1,97 @@
+package io.alexnet.cli;
+
+import static io.alexnet.cli.SummaryCommandTest.cli;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.alexnet.data.Synthetic;
+import io.alexnet.train.RunDir;
+import io.alexnet.train.TinyRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** export, inspect, eval and predict on a small trained run. */
+class ModelToolsTest {
+  @TempDir static Path tmp;
+  static RunDir run;
+  static Path model;
+
+  @BeforeAll
+  static void trainAndExport() throws Exception {
+    run = TinyRun.create(tmp, 2);
+    model = tmp.resolve("model");
+    String[] r = cli("export", "--checkpoint", run.dir().toString(), "--out", model.toString(),
+        "--version", "7");
+    assertEquals("0", r[0], r[1] + r[2]);
+    assertTrue(r[1].contains("exported " + model.resolve("7").toAbsolutePath()), r[1]);
+  }
+
+  @Test
+  void inspectShowsSignaturesOpsAndParameters() {
+    String[] r = cli("inspect", model.toString());
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].contains("signature serving_default"), r[1]);
+    assertTrue(r[1].matches("(?s).*input  images\\s+float\\s+\\[\\?, 67, 67, 3\\].*"), r[1]);
+    assertTrue(r[1].matches("(?s).*input  image_bytes\\s+string\\s+\\[\\?\\].*"), r[1]);
+    assertTrue(r[1].contains("LRN"), r[1]);
+    assertTrue(r[1].contains("classes: 10"), r[1]);
+    String[] bad = cli("inspect", tmp.resolve("nope").toString());
+    assertEquals("2", bad[0]);
+    assertTrue(bad[2].contains("no such model folder"), bad[2]);
+  }
+
+  @Test
+  void evalGivesTheSameNumbersFromTheRunAndFromTheSavedModel() throws Exception {
+    Path data = TinyRun.data(tmp);
+    String[] a = cli("eval", "--model", run.dir().toString(), "--data", data.toString(),
+        "--json", "--out", tmp.resolve("eval-run").toString());
+    String[] b = cli("eval", "--model", model.toString(), "--data", data.toString(), "--json",
+        "--out", tmp.resolve("eval-model").toString());
+    assertEquals("0", a[0], a[2]);
+    assertEquals("0", b[0], b[2]);
+    assertEquals(field(a[1], "top1_error"), field(b[1], "top1_error"));
+    assertEquals(field(a[1], "top5_error"), field(b[1], "top5_error"));
+    assertTrue(a[1].contains("\"examples\":64"), a[1]);
+    // Two short epochs: not good yet, but no longer guessing (chance on four classes is 0.75;
+    // TrainerTest checks real learning).
+    double top1 = Double.parseDouble(field(a[1], "top1_error"));
+    assertTrue(top1 < 0.75, "four-class data after two epochs: " + top1);
+    assertTrue(Files.exists(tmp.resolve("eval-run/confusion.csv")));
+    assertTrue(Files.exists(tmp.resolve("eval-run/confusion.png")));
+    assertEquals(11, Files.readAllLines(tmp.resolve("eval-run/confusion.csv")).size());
+    String[] ten = cli("eval", "--model", model.toString(), "--data", data.toString(),
+        "--crops", "10", "--limit", "16", "--out", tmp.resolve("eval10").toString());
+    assertEquals("0", ten[0], ten[2]);
+    assertTrue(ten[1].contains("16 images (0 unreadable skipped), 10 crops"), ten[1]);
+  }
+
+  @Test
+  void predictRanksClassesAndReportsBadFilesWithoutStopping() throws Exception {
+    int[] labels = new int[2];
+    byte[][] img = Synthetic.images(2, 7, labels);
+    Path png = tmp.resolve("shape.png");
+    Files.write(png, Synthetic.encode(img[0], 28, 28, false, "png"));
+    Path jpg = tmp.resolve("shape.jpg");
+    Files.write(jpg, Synthetic.encode(img[1], 28, 28, true, "jpg"));
+    Path text = tmp.resolve("notes.jpg");
+    Files.writeString(text, "not an image");
+    String[] r = cli("predict", "--model", model.toString(), png.toString(),
+        tmp.resolve("missing.png").toString(), text.toString(), jpg.toString());
+    assertEquals("1", r[0]); // some files failed
+    assertTrue(r[1].contains(png + ":\n  1. "), r[1]);
+    assertTrue(r[1].contains(jpg + ":\n  1. "), r[1]);
+    assertTrue(r[1].contains("  5. "), r[1]);
+    assertTrue(r[2].contains("missing.png: cannot read"), r[2]);
+    assertTrue(r[2].contains("notes.jpg: not an image"), r[2]);
+  }
+
+  static String field(String json, String name) {
+    Matcher m = Pattern.compile("\"" + name + "\":([0-9.eE+-]+)").matcher(json);
+    assertTrue(m.find(), name + " in " + json);
+    return m.group(1);
+  }
+}

@@ -1,0 +1,8 @@
+package io.alexnet.train;
+
+/** Anything that maps pre-processed images to class probabilities: a session, a SavedModel. */
+@FunctionalInterface
+public interface Classifier {
+  /** Probabilities [n, classes], row-major, for images NHWC [n, size, size, 3]. */
+  float[] probabilities(float[] images, int n);
+}
