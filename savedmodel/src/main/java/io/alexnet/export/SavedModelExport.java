@@ -4,13 +4,13 @@ import io.alexnet.data.Preprocessor;
 import io.alexnet.graph.AlexNet;
 import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.ModelConfig;
+import io.alexnet.io.AtomicFiles;
 import io.alexnet.train.Checkpoints;
 import io.alexnet.train.RunDir;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
@@ -77,8 +77,11 @@ public final class SavedModelExport {
     Preprocessor pre = run.preprocessor();
     List<String> labels = run.labels();
 
-    Files.createDirectories(modelDir);
-    Path tmp = Files.createTempDirectory(modelDir, ".exporting-" + version + "-");
+    return AtomicFiles.publishFolder(out, tmp -> write(tmp, run, checkpoint, model, pre, labels));
+  }
+
+  private static void write(Path tmp, RunDir run, Path checkpoint, ModelConfig model,
+      Preprocessor pre, List<String> labels) throws IOException {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Placeholder<TString> bytes = tf.withName(IMAGE_BYTES).placeholder(TString.class,
@@ -128,12 +131,7 @@ public final class SavedModelExport {
       Files.copy(run.stats(), tmp.resolve("assets").resolve(RunDir.STATS));
       Files.writeString(tmp.resolve("assets").resolve(PREPROCESSING),
           "image_size=" + model.imageSize() + "\ninput_scale=" + pre.scale() + "\n");
-      Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException | RuntimeException e) {
-      deleteTree(tmp);
-      throw e;
     }
-    return out;
   }
 
   /** A predict signature over graph tensors, in the form TF Serving and the C API read. */
@@ -164,17 +162,6 @@ public final class SavedModelExport {
       String op = t.contains(":") ? t.substring(0, t.indexOf(':')) : t;
       if (g.operation(op) == null) {
         throw new IllegalStateException("saver op " + op + " missing from the export graph");
-      }
-    }
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (var s = Files.walk(p)) {
-      for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
       }
     }
   }

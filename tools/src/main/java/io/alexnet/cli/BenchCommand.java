@@ -6,6 +6,7 @@ import io.alexnet.graph.AlexNet;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.SessionConfig;
 import io.alexnet.graph.Variant;
+import io.alexnet.io.AtomicFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,11 +94,7 @@ final class BenchCommand implements Callable<Integer> {
           emit("pipeline", b, t.median(), t.quantile(0.1), t.quantile(0.9), Double.NaN, limit,
               onednn);
         } finally {
-          try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-              Files.deleteIfExists(p);
-            }
-          }
+          AtomicFiles.deleteTree(dir);
         }
       }
     }

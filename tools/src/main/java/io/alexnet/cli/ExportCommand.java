@@ -41,20 +41,12 @@ final class ExportCommand implements Callable<Integer> {
     run.properties(); // refuses a folder that is not a run, with the reason
     Checkpoints cps = new Checkpoints(run.checkpoints(), Integer.MAX_VALUE);
     Path ckpt = switch (from) {
-      case "best" -> cps.best().or(() -> latest(cps)).orElseThrow(
+      case "best" -> cps.bestOrLatest().orElseThrow(
           () -> new IllegalArgumentException(runDir + " has no checkpoint yet"));
-      case "latest" -> latest(cps).orElseThrow(
+      case "latest" -> cps.latest().orElseThrow(
           () -> new IllegalArgumentException(runDir + " has no checkpoint yet"));
       default -> Path.of(from);
     };
     return SavedModelExport.export(run, ckpt, modelDir, version);
-  }
-
-  private static java.util.Optional<Path> latest(Checkpoints cps) {
-    try {
-      return cps.latest();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

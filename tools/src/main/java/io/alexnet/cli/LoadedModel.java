@@ -35,14 +35,8 @@ final class LoadedModel implements AutoCloseable {
   static LoadedModel open(Path path, boolean trust) throws IOException {
     if (Files.exists(path.resolve(RunDir.PROPERTIES))) {
       RunDir run = new RunDir(path);
-      Checkpoints cps = new Checkpoints(run.checkpoints(), Integer.MAX_VALUE);
-      Path ckpt = cps.best().or(() -> {
-        try {
-          return cps.latest();
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }).orElseThrow(() -> new IllegalArgumentException(path + " has no checkpoint yet"));
+      Path ckpt = new Checkpoints(run.checkpoints(), Integer.MAX_VALUE).bestOrLatest()
+          .orElseThrow(() -> new IllegalArgumentException(path + " has no checkpoint yet"));
       Graph g = new Graph();
       try {
         AlexNet net = AlexNet.build(g, run.model().toBuilder().devices(DevicePlan.unpinned())

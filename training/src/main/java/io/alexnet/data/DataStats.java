@@ -1,11 +1,11 @@
 package io.alexnet.data;
 
+import io.alexnet.io.AtomicFiles;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
@@ -98,23 +98,23 @@ public record DataStats(int canvas, float[] mean, ColorPca pca, int images) {
 
   /** Writes atomically (temporary file, then rename). */
   public void save(Path file) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (DataOutputStream out = new DataOutputStream(
-        new java.io.BufferedOutputStream(Files.newOutputStream(tmp)))) {
-      out.writeInt(MAGIC);
-      out.writeInt(canvas);
-      out.writeInt(images);
-      for (float v : mean) {
-        out.writeFloat(v);
-      }
-      for (int i = 0; i < 3; i++) {
-        out.writeDouble(pca.eigenvalues()[i]);
-        for (int k = 0; k < 3; k++) {
-          out.writeDouble(pca.eigenvectors()[i][k]);
+    AtomicFiles.writeFile(file, tmp -> {
+      try (DataOutputStream out = new DataOutputStream(
+          new java.io.BufferedOutputStream(Files.newOutputStream(tmp)))) {
+        out.writeInt(MAGIC);
+        out.writeInt(canvas);
+        out.writeInt(images);
+        for (float v : mean) {
+          out.writeFloat(v);
+        }
+        for (int i = 0; i < 3; i++) {
+          out.writeDouble(pca.eigenvalues()[i]);
+          for (int k = 0; k < 3; k++) {
+            out.writeDouble(pca.eigenvectors()[i][k]);
+          }
         }
       }
-    }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    });
   }
 
   public static DataStats load(Path file) throws IOException {

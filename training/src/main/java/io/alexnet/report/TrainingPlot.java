@@ -1,5 +1,6 @@
 package io.alexnet.report;
 
+import io.alexnet.io.AtomicFiles;
 import io.alexnet.train.History;
 import io.alexnet.train.TrainingListener;
 import java.awt.Graphics2D;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -78,10 +78,7 @@ public final class TrainingPlot implements TrainingListener {
       errors.add(new LineChart.Series("val top-5 error", epoch, top5));
       LineChart.draw(g, 600, 0, 600, 450, "Error", "epoch", errors);
       g.dispose();
-      Path tmp = runDir.resolve(FILE + ".tmp");
-      ImageIO.write(img, "png", tmp.toFile());
-      Files.move(tmp, runDir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.writeFile(runDir.resolve(FILE), tmp -> ImageIO.write(img, "png", tmp.toFile()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot draw " + FILE, e);
     }

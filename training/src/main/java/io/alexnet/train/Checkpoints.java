@@ -1,12 +1,12 @@
 package io.alexnet.train;
 
+import io.alexnet.io.AtomicFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,7 +20,7 @@ import org.tensorflow.Session;
  * variables.data-*}) in {@code DIR/ckpt-STEP/}, each with the loop's state beside it in
  * {@code state.properties}. A checkpoint is written into a temporary folder and renamed into
  * place, so a crash while saving leaves the previous one intact; a folder named ckpt-N is
- * always complete. The last {@code keep} are kept, plus a copy of the best in {@code best/}.
+ * always complete ({@link AtomicFiles}). The last {@code keep} are kept, plus a copy of the best in {@code best/}.
  * A {@code checkpoint} file in TensorFlow's CheckpointState text format points at the newest,
  * for TF's own tools.
  */
@@ -44,19 +44,10 @@ public final class Checkpoints {
 
   /** Saves the session's variables and {@code state} as checkpoint {@code step}. */
   public Path save(Session session, long step, Properties state) throws IOException {
-    Path target = dir.resolve("ckpt-" + step);
-    Path tmp = Files.createTempDirectory(dir, ".saving-ckpt-" + step + "-");
-    try {
+    Path target = AtomicFiles.publishFolder(dir.resolve("ckpt-" + step), tmp -> {
       session.save(tmp.resolve(VARIABLES).toString());
       writeProperties(tmp.resolve(STATE), state);
-      if (Files.exists(target)) {
-        deleteTree(target);
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException | RuntimeException e) {
-      deleteTree(tmp);
-      throw e;
-    }
+    });
     writePointer(target);
     prune();
     return target;
@@ -64,23 +55,13 @@ public final class Checkpoints {
 
   /** Copies checkpoint {@code ckpt} to {@code best/}, replacing the previous best atomically. */
   public void markBest(Path ckpt) throws IOException {
-    Path tmp = Files.createTempDirectory(dir, ".saving-best-");
-    try (Stream<Path> files = Files.list(ckpt)) {
-      for (Path f : files.toList()) {
-        Files.copy(f, tmp.resolve(f.getFileName()));
+    AtomicFiles.publishFolder(dir.resolve(BEST), tmp -> {
+      try (Stream<Path> files = Files.list(ckpt)) {
+        for (Path f : files.toList()) {
+          Files.copy(f, tmp.resolve(f.getFileName()));
+        }
       }
-    }
-    Path best = dir.resolve(BEST);
-    Path old = null;
-    if (Files.exists(best)) {
-      old = Files.createTempDirectory(dir, ".old-best-");
-      Files.delete(old);
-      Files.move(best, old, StandardCopyOption.ATOMIC_MOVE);
-    }
-    Files.move(tmp, best, StandardCopyOption.ATOMIC_MOVE);
-    if (old != null) {
-      deleteTree(old);
-    }
+    });
   }
 
   /** Complete checkpoints, oldest first. */
@@ -105,6 +86,12 @@ public final class Checkpoints {
     return Files.exists(b.resolve(STATE)) ? Optional.of(b) : Optional.empty();
   }
 
+  /** The best checkpoint, else the newest, else none. */
+  public Optional<Path> bestOrLatest() throws IOException {
+    Optional<Path> b = best();
+    return b.isPresent() ? b : latest();
+  }
+
   /** Restores variables from a checkpoint folder into the session; returns its state. */
   public static Properties restore(Session session, Path ckpt) throws IOException {
     if (!Files.exists(ckpt.resolve(VARIABLES + ".index"))) {
@@ -121,7 +108,7 @@ public final class Checkpoints {
   private void prune() throws IOException {
     List<Path> all = list();
     for (int i = 0; i < all.size() - keep; i++) {
-      deleteTree(all.get(i));
+      AtomicFiles.deleteTree(all.get(i));
     }
   }
 
@@ -133,10 +120,7 @@ public final class Checkpoints {
       sb.append("all_model_checkpoint_paths: \"").append(p.getFileName()).append('/')
           .append(VARIABLES).append("\"\n");
     }
-    Path tmp = dir.resolve(".checkpoint.tmp");
-    Files.writeString(tmp, sb.toString());
-    Files.move(tmp, dir.resolve("checkpoint"), StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.writeFile(dir.resolve("checkpoint"), tmp -> Files.writeString(tmp, sb));
   }
 
   static void writeProperties(Path file, Properties p) throws IOException {
@@ -151,16 +135,5 @@ public final class Checkpoints {
       p.load(r);
     }
     return p;
-  }
-
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
-    }
   }
 }
