@@ -23,6 +23,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -52,9 +53,12 @@ public final class Benchmarks {
     }
   }
 
-  /** Seconds per training step (forward, LRN-aware backward, the paper's update). */
+  /**
+   * Seconds per training step (forward, LRN-aware backward, the paper's update). With a
+   * non-null {@code profile}, one more step runs traced and its per-op-type times go there.
+   */
   public static Timing trainStep(ModelConfig model, ConfigProto config, int batch, int warmup,
-      int runs) {
+      int runs, java.util.function.Consumer<String> profile) {
     try (Graph g = new Graph()) {
       AlexNet net = AlexNet.build(g, model, AlexNet.Mode.TRAIN);
       PaperSgd sgd = PaperSgd.build(g, net.params(), LrnAwareGradients.ofLoss(g, net), 0.9,
@@ -71,12 +75,23 @@ public final class Benchmarks {
           TInt32 labels = HostTensors.of(Shape.of(batch), y);
           TBool on = TBool.scalarOf(true)) {
         sess.initialize();
-        return Timing.of(warmup, runs, () -> {
+        Timing t = Timing.of(warmup, runs, () -> {
           try (Result r = sess.runner().feed(net.images(), images).feed(net.labels(), labels)
               .feed(net.training(), on).fetch(net.loss()).addTarget(sgd.step()).run()) {
             r.get(0);
           }
         });
+        if (profile != null) {
+          try (Result r = sess.runner().feed(net.images(), images).feed(net.labels(), labels)
+              .feed(net.training(), on).fetch(net.loss()).addTarget(sgd.step())
+              .setOptions(RunOptions.newBuilder()
+                  .setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build())
+              .runAndFetchMetadata()) {
+            profile.accept(StepProfile.format(
+                StepProfile.byOpType(g, r.getMetadata().orElseThrow()), 15));
+          }
+        }
+        return t;
       }
     }
   }

@@ -54,15 +54,23 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "0", description = "TensorFlow intra-op threads.")
   int threads;
 
+  @Option(names = "--inter-threads", defaultValue = "0",
+      description = "TensorFlow inter-op threads (0: TensorFlow's default).")
+  int interThreads;
+
   @Option(names = "--json", description = "One JSON object per measurement.")
   boolean json;
+
+  @Option(names = "--profile",
+      description = "After timing, trace one training step and print op time per op type.")
+  boolean profile;
 
   @Override
   public Integer call() throws Exception {
     if (!List.of("train", "infer", "pipeline", "all").contains(mode)) {
       throw new IllegalArgumentException("--mode must be train, infer, pipeline or all");
     }
-    ConfigProto config = SessionConfig.create(1, threads, 0);
+    ConfigProto config = SessionConfig.create(1, threads, interThreads);
     ModelConfig model = ModelConfig.builder().variant(Variant.parse(variant)).classes(classes)
         .build();
     long macs;
@@ -77,10 +85,15 @@ final class BenchCommand implements Callable<Integer> {
     }
     for (int b : batches) {
       if (mode.equals("train") || mode.equals("all")) {
-        Timing t = Benchmarks.trainStep(model, config, b, warmup, steps);
+        StringBuilder where = new StringBuilder();
+        Timing t = Benchmarks.trainStep(model, config, b, warmup, steps,
+            profile ? where::append : null);
         // A training step counts as three forward passes (SPEC.md).
         double gflops = 3 * 2.0 * macs * b / t.median() / 1e9;
         emit("train", b, t.median(), t.quantile(0.1), t.quantile(0.9), gflops, limit, onednn);
+        if (profile) {
+          System.out.print(where);
+        }
       }
       if (mode.equals("infer") || mode.equals("all")) {
         Timing t = Benchmarks.inference(model, config, b, warmup, steps);
