@@ -24,6 +24,9 @@ import org.tensorflow.types.TFloat32;
 public final class LrnAwareGradients {
   private LrnAwareGradients() {}
 
+  /** Name prefix of the ops {@link #ofLoss} adds. */
+  public static final String PREFIX = "gradients";
+
   /** d y / d p for every p in {@code params}, in the same order. */
   public static List<Output<?>> of(
       Graph graph, Output<?> y, List<Param> params, List<Lrn> lrns, String prefix) {
@@ -74,7 +77,7 @@ public final class LrnAwareGradients {
 
   /** Convenience: gradients of the network's loss with respect to all its variables. */
   public static List<Output<?>> ofLoss(Graph graph, AlexNet net) {
-    return of(graph, net.loss(), net.params(), net.lrns(), "gradients");
+    return of(graph, net.loss(), net.params(), net.lrns(), PREFIX);
   }
 
   /**

@@ -127,6 +127,63 @@ class PlacementTest {
   }
 
   @Test
+  void backwardOpsRunWithTheirTowerOnceThePlacementIsApplied() {
+    ModelConfig cfg = ModelConfig.builder().width(0.125).imageSize(67).classes(6).seed(9)
+        .init(WeightInit.HE).hiddenBias(0.1)
+        .devices(new DevicePlan("/device:CPU:0", "/device:CPU:1")).build();
+    Random rnd = new Random(4);
+    float[] x = new float[BATCH * 67 * 67 * 3];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rnd.nextGaussian();
+    }
+    try (Graph built = new Graph()) {
+      AlexNet net = AlexNet.build(built, cfg, AlexNet.Mode.TRAIN);
+      List<Output<?>> grads = LrnAwareGradients.ofLoss(built, net);
+      try (Graph g = GradientPlacement.placed(built, LrnAwareGradients.PREFIX);
+          Session s = new Session(g, SessionConfig.create(2, 0, 0));
+          Tensor images = HostTensors.of(Shape.of(BATCH, 67, 67, 3), x);
+          Tensor labels = HostTensors.of(Shape.of(BATCH), new int[] {0, 1, 2, 5})) {
+        Session.Runner r = s.runner().feed(net.images().name(), images)
+            .feed(net.labels().name(), labels)
+            .setOptions(RunOptions.newBuilder()
+                .setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+        grads.forEach(o -> r.fetch(o.name()));
+        try (Result res = r.runAndFetchMetadata()) {
+          Map<String, String> where = placements(res.getMetadata().orElseThrow());
+          // The op computing each weight's gradient ran on that weight's tower. (Bias gradients
+          // are left out: oneDNN fuses them into the filter gradient under another name.)
+          int onB = 0;
+          for (int i = 0; i < grads.size(); i++) {
+            Param p = net.params().get(i);
+            if (!p.name().endsWith("weights")) {
+              continue;
+            }
+            String ran = where.get(grads.get(i).op().name());
+            assertNotNull(ran, "gradient of " + p.name() + " not in the trace");
+            String home = ((org.tensorflow.GraphOperation) p.variable().op()).device();
+            assertTrue(ran.endsWith(home.substring(home.length() - 5)),
+                p.name() + " (" + home + ") had its gradient computed on " + ran);
+            onB += ran.endsWith("CPU:1") ? 1 : 0;
+          }
+          assertEquals(7, onB); // conv1..conv5, fc6, fc7 of tower B
+          // And the memory-bound backward ops split evenly between the towers.
+          for (String type : List.of("MaxPoolGradV2", "LRNGrad")) {
+            long a = 0, b = 0;
+            for (var e : where.entrySet()) {
+              var op = g.operation(e.getKey());
+              if (op != null && op.type().equals(type)) {
+                a += e.getValue().endsWith("CPU:0") ? 1 : 0;
+                b += e.getValue().endsWith("CPU:1") ? 1 : 0;
+              }
+            }
+            assertTrue(b > 0 && a == b, type + ": " + a + " on A, " + b + " on B");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void aMissingGpuFallsBackToTheCpu() {
     // Soft placement: towers pinned to GPUs this machine lacks still run, on the CPU.
     Step s = step(new DevicePlan("/device:GPU:0", "/device:GPU:1"), 1);

@@ -1,9 +1,12 @@
 package io.alexnet.train;
 
+import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.Param;
 import java.util.ArrayList;
 import java.util.List;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
@@ -69,14 +72,18 @@ public final class PaperSgd {
     slots = new ArrayList<>();
     for (int i = 0; i < params.size(); i++) {
       Variable<TFloating> w = (Variable<TFloating>) params.get(i).variable();
-      Variable<TFloating> v = variable(slotScope, params.get(i).name().replace('/', '_'),
-          slotScope.zeros(slotScope.constant(w.shape().asArray()), type));
+      // Each variable's slot and update live with the variable (its tower's device).
+      DeviceSpec home = DevicePlan.spec(((GraphOperation) w.op()).device());
+      Ops at = after.withDevice(home);
+      Ops slotAt = slotScope.withDevice(home);
+      Variable<TFloating> v = variable(slotAt, params.get(i).name().replace('/', '_'),
+          slotAt.zeros(slotAt.constant(w.shape().asArray()), type));
       slots.add(v);
-      Operand<TFloating> vNew = after.math.sub(
-          after.math.sub(after.math.mul(mom, v), after.math.mul(decay, w)),
-          after.math.mul(learningRate, g2.get(i)));
-      var vAssigned = after.assign(v, vNew);
-      updates.add(after.assignAdd(w, vAssigned));
+      Operand<TFloating> vNew = at.math.sub(
+          at.math.sub(at.math.mul(mom, v), at.math.mul(decay, w)),
+          at.math.mul(learningRate, g2.get(i)));
+      var vAssigned = at.assign(v, vNew);
+      updates.add(at.assignAdd(w, vAssigned));
     }
     updates.add(after.assignAdd(globalStep, after.constant(1L)));
     step = train.withControlDependencies(updates).withName("step").noOp();

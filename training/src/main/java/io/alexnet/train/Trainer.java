@@ -5,6 +5,7 @@ import io.alexnet.data.BatchLoader;
 import io.alexnet.data.Dataset;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.graph.AlexNet;
+import io.alexnet.graph.GradientPlacement;
 import io.alexnet.graph.HostTensors;
 import io.alexnet.graph.LrnAwareGradients;
 import io.alexnet.graph.ModelConfig;
@@ -43,10 +44,20 @@ public final class Trainer implements AutoCloseable {
   private final List<TrainingListener> listeners;
 
   private final Graph graph;
-  private final AlexNet net;
-  private final PaperSgd sgd;
   private final Session session;
   private final LearningRateSchedule schedule;
+
+  // Handles into the placed graph (see GradientPlacement), looked up by name.
+  private final Output<TFloat32> images;
+  private final Output<TInt32> labels;
+  private final Output<TBool> training;
+  private final Output<TInt64> dropoutSeed;
+  private final Output<TFloat32> loss;
+  private final Output<TFloat32> probabilities;
+  private final Output<TFloat32> newLearningRate;
+  private final String stepOp;
+  private final String setLearningRateOp;
+  private final List<Output<TFloat32>> params;
 
   public Trainer(ModelConfig modelConfig, TrainConfig config, Dataset train, Dataset val,
       Preprocessor pre, Augmentation aug, Path checkpointDir, ConfigProto session,
@@ -71,30 +82,44 @@ public final class Trainer implements AutoCloseable {
     this.aug = aug;
     this.checkpoints = new Checkpoints(checkpointDir, config.keep());
     this.listeners = List.copyOf(listeners);
-    this.graph = new Graph();
-    try {
-      this.net = AlexNet.build(graph, modelConfig, AlexNet.Mode.TRAIN);
-      List<Output<?>> grads = LrnAwareGradients.ofLoss(graph, net);
-      this.sgd = PaperSgd.build(graph, net.params(), grads, config.momentum(),
+    // Built once, then rewritten so each backward op runs on its tower's device.
+    try (Graph built = new Graph()) {
+      AlexNet net = AlexNet.build(built, modelConfig, AlexNet.Mode.TRAIN);
+      List<Output<?>> grads = LrnAwareGradients.ofLoss(built, net);
+      PaperSgd sgd = PaperSgd.build(built, net.params(), grads, config.momentum(),
           config.weightDecay(), config.learningRate());
-      this.session = new Session(graph, session);
-    } catch (RuntimeException e) {
-      graph.close();
-      throw e;
+      this.graph = GradientPlacement.placed(built, LrnAwareGradients.PREFIX);
+      try {
+        this.images = find(net.images(), TFloat32.class);
+        this.labels = find(net.labels(), TInt32.class);
+        this.training = find(net.training(), TBool.class);
+        this.dropoutSeed = find(net.dropoutSeed(), TInt64.class);
+        this.loss = find(net.loss(), TFloat32.class);
+        this.probabilities = find(net.probabilities(), TFloat32.class);
+        this.newLearningRate = find(sgd.newLearningRate(), TFloat32.class);
+        this.stepOp = sgd.step().op().name();
+        this.setLearningRateOp = sgd.setLearningRateOp().op().name();
+        List<Output<TFloat32>> ps = new ArrayList<>();
+        for (var p : net.params()) {
+          ps.add(find(p.output(), TFloat32.class));
+        }
+        this.params = List.copyOf(ps);
+        this.session = new Session(graph, session);
+      } catch (RuntimeException e) {
+        graph.close();
+        throw e;
+      }
     }
     this.schedule = new LearningRateSchedule(config);
   }
 
-  public AlexNet net() {
-    return net;
+  private <T extends org.tensorflow.types.family.TType> Output<T> find(Output<?> built,
+      Class<T> type) {
+    return graph.outputOrThrow(built.name()).expect(type);
   }
 
   public Session session() {
     return session;
-  }
-
-  public PaperSgd optimizer() {
-    return sgd;
   }
 
   public Checkpoints checkpoints() {
@@ -150,19 +175,19 @@ public final class Trainer implements AutoCloseable {
             continue;
           }
           float[] probs;
-          double loss;
+          double batchLoss;
           try (TFloat32 x = HostTensors.of(Shape.of(b.size(), s, s, 3), b.images());
               TInt32 y = HostTensors.of(Shape.of(b.size()), b.labels());
               TBool on = TBool.scalarOf(true);
               TInt64 dropoutSeed = TInt64.scalarOf(step);
-              Result r = session.runner().feed(net.images(), x).feed(net.labels(), y)
-                  .feed(net.training(), on).feed(net.dropoutSeed(), dropoutSeed)
-                  .fetch(net.loss()).fetch(net.probabilities()).addTarget(sgd.step()).run()) {
-            loss = ((TFloat32) r.get(0)).getFloat();
+              Result r = session.runner().feed(images, x).feed(labels, y)
+                  .feed(training, on).feed(this.dropoutSeed, dropoutSeed)
+                  .fetch(loss).fetch(probabilities).addTarget(stepOp).run()) {
+            batchLoss = ((TFloat32) r.get(0)).getFloat();
             probs = HostTensors.floats((TFloat32) r.get(1));
           }
-          if (!Double.isFinite(loss)) {
-            String why = "loss became " + loss + " at step " + (step + 1) + " (epoch "
+          if (!Double.isFinite(batchLoss)) {
+            String why = "loss became " + batchLoss + " at step " + (step + 1) + " (epoch "
                 + (epoch + 1) + "): training stopped; the last good checkpoint is "
                 + checkpoints.latest().map(Path::toString).orElse("(none yet)")
                 + ". Try a lower --lr or --init he.";
@@ -175,7 +200,7 @@ public final class Trainer implements AutoCloseable {
           for (int i = 0; i < b.size(); i++) {
             hits += TopK.argmax(probs, i, modelConfig.classes()) == b.labels()[i] ? 1 : 0;
           }
-          lossSum += loss * b.size();
+          lossSum += batchLoss * b.size();
           correct += hits;
           seen += b.size();
           intervalImages += b.size();
@@ -190,7 +215,7 @@ public final class Trainer implements AutoCloseable {
             double ips = intervalImages / secs;
             double stepsLeft = totalSteps - ((long) epoch * loader.batches() + batch);
             TrainingListener.Step info = new TrainingListener.Step(epoch, step, batch,
-                loader.batches(), loss, 1 - (double) hits / b.size(), schedule.rate(), ips,
+                loader.batches(), batchLoss, 1 - (double) hits / b.size(), schedule.rate(), ips,
                 stepsLeft * secs / config.logEvery());
             listeners.forEach(l -> l.onStep(info));
             intervalStart = now;
@@ -198,7 +223,7 @@ public final class Trainer implements AutoCloseable {
           }
         }
       }
-      EvalResult v = Evaluator.evaluate(session, net.images(), net.probabilities(), val, pre,
+      EvalResult v = Evaluator.evaluate(session, images, probabilities, val, pre,
           config.batchSize(), config.workers());
       double before = schedule.bestError();
       double rate = schedule.afterEpoch(epoch, v.top1Error());
@@ -244,15 +269,15 @@ public final class Trainer implements AutoCloseable {
 
   private void setLearningRate(double rate) {
     try (Tensor t = HostTensors.of(Precision.FLOAT32, Shape.scalar(), new double[] {rate})) {
-      session.runner().feed(sgd.newLearningRate(), t).addTarget(sgd.setLearningRateOp()).run();
+      session.runner().feed(newLearningRate, t).addTarget(setLearningRateOp).run();
     }
   }
 
   /** The current value of every trainable variable, in {@link AlexNet#params()} order. */
   public List<float[]> parameterValues() {
     List<float[]> out = new ArrayList<>();
-    for (var p : net.params()) {
-      try (Result r = session.runner().fetch(p.output()).run()) {
+    for (var p : params) {
+      try (Result r = session.runner().fetch(p).run()) {
         out.add(HostTensors.floats((TFloat32) r.get(0)));
       }
     }
