@@ -6,7 +6,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -37,7 +39,7 @@ import org.tensorflow.types.family.TFloating;
  * {@value #IMAGES}, {@value #LABELS}, {@value #TRAINING}, {@value #LOGITS}, {@value
  * #PROBABILITIES}, {@value #LOSS}.
  */
-public final class AlexNet {
+public final class AlexNet implements TrainingNetwork {
 
   /** TRAIN adds labels, loss and dropout; INFERENCE is the graph a SavedModel serves. */
   public enum Mode {
@@ -59,6 +61,7 @@ public final class AlexNet {
   /** Section 4.2: dropout 0.5 on fc6 and fc7 while training. */
   public static final float DROPOUT_KEEP = 0.5f;
 
+  private final Graph graph;
   private final ModelConfig config;
   private final Mode mode;
   private final Ops tf;
@@ -74,9 +77,22 @@ public final class AlexNet {
   private int lrnLayers = 0;
   private long opSeed = 0;
 
+  // Replication (see ReplicatedAlexNet): which replica this is, where variables are made or
+  // found, and the inputs it is given. A plain network is replica 0 with everything at the root.
+  private final int replica;
+  private final Ops vars;
+  private final Map<String, Ops> varScopes;
+  private final Map<String, Variable<TFloating>> shared;
+  private final BiFunction<String, Shape, String> home;
+  private final Inputs given;
+
+  /** Tensors a replica reads instead of making its own placeholders. */
+  record Inputs(Operand<TFloating> images, Operand<TInt32> labels, Operand<TBool> training,
+      Operand<TInt64> dropoutSeed) {}
+
   private Operand<TFloating> images;
   private final Operand<? extends TFloating> imagesDefault;
-  private Placeholder<TInt32> labels;
+  private Operand<TInt32> labels;
   private Operand<TBool> training;
   private Operand<TInt64> dropoutSeed;
   private Operand<TFloating> logits;
@@ -85,12 +101,46 @@ public final class AlexNet {
 
   private AlexNet(Graph graph, ModelConfig config, Mode mode,
       Operand<? extends TFloating> imagesDefault) {
+    this(graph, config, mode, imagesDefault, 0, null, null, null);
+  }
+
+  private AlexNet(Graph graph, ModelConfig config, Mode mode,
+      Operand<? extends TFloating> imagesDefault, int replica, Inputs given,
+      Map<String, Variable<TFloating>> shared, BiFunction<String, Shape, String> home) {
+    this.graph = graph;
     this.imagesDefault = imagesDefault;
     this.config = config;
     this.mode = mode;
-    this.tf = Ops.create(graph);
     this.type = config.precision().type();
     this.towers = config.variant().towers();
+    this.replica = replica;
+    this.given = given;
+    this.shared = shared;
+    this.home = home;
+    Ops root = Ops.create(graph);
+    if (given == null) {
+      this.tf = root;
+      this.vars = root;
+      this.varScopes = layerScopes;
+    } else {
+      // Layers under replicaN/, variables at the root under their plain names, so checkpoints
+      // of replicated and plain runs are interchangeable.
+      this.tf = root.withSubScope("replica" + replica);
+      this.vars = root;
+      this.varScopes = new HashMap<>();
+    }
+  }
+
+  /**
+   * Replica {@code replica} of the network on {@code given} inputs, its layers named under
+   * {@code replicaN/}. Variables already in {@code shared} (by name, e.g. conv1/A/weights) are
+   * reused; the others are made at the root on the device {@code home} names, and added to it.
+   */
+  static AlexNet replica(Graph graph, ModelConfig config, Mode mode, int replica, Inputs given,
+      Map<String, Variable<TFloating>> shared, BiFunction<String, Shape, String> home) {
+    AlexNet net = new AlexNet(graph, config, mode, null, replica, given, shared, home);
+    net.forward();
+    return net;
   }
 
   /** Adds the network to {@code graph} and returns handles to its inputs, outputs and variables. */
@@ -114,10 +164,18 @@ public final class AlexNet {
   private void forward() {
     LayerSizes n = config.sizes();
     int s = config.imageSize();
-    images = imagesDefault == null
-        ? tf.withName(IMAGES).placeholder(type, Placeholder.shape(Shape.of(-1, s, s, 3)))
-        : tf.withName(IMAGES).placeholderWithDefault(generic(imagesDefault), Shape.of(-1, s, s, 3));
-    if (mode == Mode.TRAIN) {
+    if (given != null) {
+      images = given.images();
+      labels = given.labels();
+      training = given.training();
+      dropoutSeed = given.dropoutSeed();
+    } else if (imagesDefault == null) {
+      images = tf.withName(IMAGES).placeholder(type, Placeholder.shape(Shape.of(-1, s, s, 3)));
+    } else {
+      images = tf.withName(IMAGES).placeholderWithDefault(generic(imagesDefault),
+          Shape.of(-1, s, s, 3));
+    }
+    if (mode == Mode.TRAIN && given == null) {
       training = tf.withName(TRAINING).placeholderWithDefault(tf.constant(false), Shape.scalar());
       dropoutSeed =
           tf.withName(DROPOUT_SEED).placeholderWithDefault(tf.constant(0L), Shape.scalar());
@@ -161,7 +219,9 @@ public final class AlexNet {
     probabilities = head.withName(PROBABILITIES).nn.softmax(logits);
 
     if (mode == Mode.TRAIN) {
-      labels = head.withName(LABELS).placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+      if (labels == null) {
+        labels = head.withName(LABELS).placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+      }
       // Cross-entropy from log-softmax: TensorFlow's fused SoftmaxCrossEntropyWithLogits has a
       // C++ gradient that builds a float32 term even in a float64 graph, and the sparse one
       // has no graph gradient at all.
@@ -180,8 +240,8 @@ public final class AlexNet {
       double biasValue) {
     Ops o = layerOps(layer, t);
     long in = x.shape().get(3);
-    var w = weights(o, layer, Shape.of(k, k, in, out), k * k * in);
-    var b = biases(o, layer, out, biasValue);
+    var w = weights(o, layer, t, Shape.of(k, k, in, out), k * k * in);
+    var b = biases(o, layer, t, out, biasValue);
     var y = o.nn.conv2d(x, w, List.of(1L, (long) stride, (long) stride, 1L), same ? "SAME" : "VALID");
     Operand<TFloating> r = o.nn.relu(o.nn.biasAdd(y, b));
     long[] d = r.shape().asArray();
@@ -194,8 +254,8 @@ public final class AlexNet {
       String layer, int t, Operand<TFloating> x, int out, double biasValue, boolean relu) {
     Ops o = layerOps(layer, t);
     long in = x.shape().get(1);
-    var w = weights(o, layer, Shape.of(in, out), in);
-    var b = biases(o, layer, out, biasValue);
+    var w = weights(o, layer, t, Shape.of(in, out), in);
+    var b = biases(o, layer, t, out, biasValue);
     Operand<TFloating> y = o.nn.biasAdd(o.linalg.matMul(x, w), b);
     if (relu) {
       y = o.nn.relu(y);
@@ -250,7 +310,8 @@ public final class AlexNet {
         o.select(training, o.dtypes.cast(o.constant(DROPOUT_KEEP), type), one(o));
     // Stateless: the mask is a function of (seed, layer, dropout_seed), so a run resumed from a
     // checkpoint draws the same masks as one that never stopped (the trainer feeds the step).
-    Operand<TInt64> key = o.stack(List.of(o.constant(config.seed() * 1000 + ++opSeed), dropoutSeed));
+    long stream = config.seed() * 1000 + replica * 100 + ++opSeed;
+    Operand<TInt64> key = o.stack(List.of(o.constant(stream), dropoutSeed));
     var uniform = o.random.statelessRandomUniform(o.shape(x), key, type);
     Operand<TFloating> mask = o.withName("mask").math.floor(o.math.add(uniform, keep));
     dropoutMasks.add(mask.asOutput());
@@ -276,26 +337,52 @@ public final class AlexNet {
 
   // ---- variables -------------------------------------------------------------------------
 
-  private Variable<TFloating> weights(Ops o, String layer, Shape shape, long fanIn) {
-    double std = config.init().stddev(fanIn);
-    var normal =
-        o.random.randomStandardNormal(
-            o.constant(shape.asArray()), type, RandomStandardNormal.seed(config.seed()),
-            RandomStandardNormal.seed2(++opSeed));
-    return variable(o, layer, "weights", o.math.mul(normal, scalar(o, std)));
+  private Variable<TFloating> weights(Ops o, String layer, int t, Shape shape, long fanIn) {
+    long seed2 = ++opSeed;
+    return variable(o, layer, t, "weights", shape, () -> {
+      double std = config.init().stddev(fanIn);
+      var normal = o.random.randomStandardNormal(o.constant(shape.asArray()), type,
+          RandomStandardNormal.seed(config.seed()), RandomStandardNormal.seed2(seed2));
+      return o.math.mul(normal, scalar(o, std));
+    });
   }
 
-  private Variable<TFloating> biases(Ops o, String layer, int n, double value) {
-    return variable(o, layer, "biases", o.fill(o.constant(new int[] {n}), scalar(o, value)));
+  private Variable<TFloating> biases(Ops o, String layer, int t, int n, double value) {
+    return variable(o, layer, t, "biases", Shape.of(n),
+        () -> o.fill(o.constant(new int[] {n}), scalar(o, value)));
   }
 
-  /** A VariableV2 with its initializer (TF Java's SavedModel export saves only this kind). */
-  private Variable<TFloating> variable(Ops o, String layer, String name, Operand<TFloating> init) {
-    Ops i = o.withInitScope();
-    Variable<TFloating> v = i.withName(name).variable(init.shape(), type);
-    i.withName(name + "_init").assign(v, init);
+  /**
+   * A VariableV2 (TF Java's SavedModel export saves only this kind) with its initializer, or
+   * the shared one of the same name when this replica reuses another's.
+   */
+  private Variable<TFloating> variable(Ops o, String layer, int t, String name, Shape shape,
+      Supplier<Operand<TFloating>> init) {
+    String key = layer + (towers == 1 || t == HEAD ? "" : "/" + (char) ('A' + t)) + "/" + name;
+    Variable<TFloating> v = shared == null ? null : shared.get(key);
+    if (v == null) {
+      Ops where = vars == tf ? o : varOps(layer, t, key, shape);
+      Ops i = where.withInitScope();
+      v = i.withName(name).variable(shape, type);
+      i.withName(name + "_init").assign(v, init.get());
+      if (shared != null) {
+        shared.put(key, v);
+      }
+    }
     params.add(new Param(v.op().name(), layer, v, lrnLayers));
     return v;
+  }
+
+  /** The root scope a replicated network's variable is made in, on its home device. */
+  private Ops varOps(String layer, int t, String key, Shape shape) {
+    Ops o = varScopes.computeIfAbsent(layer, vars::withSubScope);
+    if (towers > 1 && t != HEAD) {
+      String tower = layer + "/" + (char) ('A' + t);
+      o = varScopes.computeIfAbsent(tower, k -> varScopes.get(layer)
+          .withSubScope(String.valueOf(k.charAt(k.length() - 1))));
+    }
+    String device = home == null ? config.devices().tower(Math.max(t, 0)) : home.apply(key, shape);
+    return o.withDevice(DevicePlan.spec(device));
   }
 
   private double bias() {
@@ -381,16 +468,19 @@ public final class AlexNet {
   }
 
   /** Float images [batch, size, size, 3], NHWC, already pre-processed. */
+  @Override
   public Output<TFloating> images() {
     return images.asOutput();
   }
 
   /** Int32 class ids [batch]; TRAIN mode only. */
+  @Override
   public Output<TInt32> labels() {
     return requireTrain(labels).asOutput();
   }
 
   /** Bool scalar, default false: true turns dropout on. TRAIN mode only. */
+  @Override
   public Output<TBool> training() {
     return requireTrain(training).asOutput();
   }
@@ -399,21 +489,31 @@ public final class AlexNet {
     return logits.asOutput();
   }
 
+  @Override
   public Output<TFloating> probabilities() {
     return probabilities.asOutput();
   }
 
   /** Int64 scalar, default 0, that with the model seed picks the dropout masks; TRAIN only. */
+  @Override
   public Output<TInt64> dropoutSeed() {
     return requireTrain(dropoutSeed).asOutput();
   }
 
   /** Mean softmax cross-entropy over the batch; TRAIN mode only. */
+  @Override
   public Output<TFloating> loss() {
     return requireTrain(loss).asOutput();
   }
 
+  /** Gradients of {@link #loss()}: {@link LrnAwareGradients#ofLoss}. TRAIN mode only. */
+  @Override
+  public List<Output<?>> gradients() {
+    return LrnAwareGradients.ofLoss(graph, this);
+  }
+
   /** Trainable variables in the order they were built. */
+  @Override
   public List<Param> params() {
     return List.copyOf(params);
   }

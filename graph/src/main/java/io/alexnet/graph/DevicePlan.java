@@ -55,6 +55,35 @@ public record DevicePlan(String towerA, String towerB) {
         "--devices takes one device or two separated by a comma, got '" + s + "'");
   }
 
+  /**
+   * Replica plans from a device list: with two towers, consecutive pairs form a replica; with
+   * one, each device is a replica. One device serves every replica. {@code replicas} 0 means as
+   * many as the list makes.
+   */
+  public static List<DevicePlan> replicas(List<String> devices, Variant variant, int replicas) {
+    int per = variant.towers();
+    int n = devices.size();
+    int r = replicas > 0 ? replicas : Math.max(1, n / per);
+    List<DevicePlan> out = new java.util.ArrayList<>();
+    if (n == 1) {
+      for (int i = 0; i < r; i++) {
+        out.add(single(devices.get(0)));
+      }
+    } else if (r == 1 && n <= 2) {
+      out.add(n == 1 ? single(devices.get(0)) : new DevicePlan(devices.get(0), devices.get(1)));
+    } else if (n == r * per) {
+      for (int i = 0; i < r; i++) {
+        out.add(per == 1 ? single(devices.get(i))
+            : new DevicePlan(devices.get(2 * i), devices.get(2 * i + 1)));
+      }
+    } else {
+      throw new IllegalArgumentException(r + " replica(s) of the " + variant.label()
+          + " model need " + r * per + " devices (" + per + " per replica) or one, got " + n
+          + ": " + devices);
+    }
+    return out;
+  }
+
   public String tower(int t) {
     return t == 0 ? towerA : towerB;
   }

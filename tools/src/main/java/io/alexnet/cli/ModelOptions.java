@@ -38,9 +38,15 @@ public final class ModelOptions {
   long seed;
 
   @Option(names = "--devices", defaultValue = "auto",
-      description = "auto (two GPUs if visible, else one device), DEV, or DEV_A,DEV_B"
-          + " (e.g. /device:CPU:0,/device:CPU:1). Default: ${DEFAULT-VALUE}.")
+      description = "auto (two GPUs if visible, else one device), DEV, DEV_A,DEV_B"
+          + " (e.g. /device:CPU:0,/device:CPU:1), or a longer list for replicas: consecutive"
+          + " pairs form a two-tower replica. Default: ${DEFAULT-VALUE}.")
   String devices;
+
+  @Option(names = "--replicas", defaultValue = "0",
+      description = "Data-parallel replicas, each on a slice of the batch (0: as many as"
+          + " --devices makes). Default: ${DEFAULT-VALUE}.")
+  int replicas;
 
   ModelConfig config() {
     return config(1000);
@@ -60,15 +66,40 @@ public final class ModelOptions {
         .build();
   }
 
-  /** The device plan; warns on stderr when it names GPUs TensorFlow does not see. */
+  /** The first replica's device plan. */
   DevicePlan plan() {
+    return replicaPlans().get(0);
+  }
+
+  /** One device plan per replica; warns on stderr when they name GPUs TensorFlow lacks. */
+  java.util.List<DevicePlan> replicaPlans() {
+    Variant v = Variant.parse(variant);
+    java.util.List<String> names;
     if (devices.equals("auto")) {
-      return DevicePlan.auto(Devices.gpuCount());
+      int gpus = Devices.gpuCount();
+      int wanted = Math.max(1, replicas) * v.towers();
+      names = new java.util.ArrayList<>();
+      if (gpus >= wanted && (replicas > 1 || gpus >= 2)) {
+        for (int i = 0; i < wanted; i++) {
+          names.add("/device:GPU:" + i);
+        }
+      } else {
+        DevicePlan one = DevicePlan.auto(gpus);
+        names.add(one.towerA());
+        if (!one.towerB().equals(one.towerA())) {
+          names.add(one.towerB());
+        }
+      }
+    } else {
+      names = java.util.Arrays.stream(devices.split(",")).map(String::trim).toList();
     }
-    DevicePlan plan = DevicePlan.parse(devices);
-    if (plan.usesGpu()) {
-      plan.unavailable(Devices.gpuCount()).ifPresent(w -> System.err.println("warning: " + w));
+    java.util.List<DevicePlan> plans = DevicePlan.replicas(names, v, replicas);
+    for (DevicePlan p : plans) {
+      if (p.usesGpu()) {
+        p.unavailable(Devices.gpuCount()).ifPresent(w -> System.err.println("warning: " + w));
+        break;
+      }
     }
-    return plan;
+    return plans;
   }
 }

@@ -212,7 +212,12 @@ final class TrainCommand implements Callable<Integer> {
     List<TrainingListener> listeners = List.of(new ProgressPrinter(System.out, epochs),
         new CsvLogger(runPath), new TensorBoardLogger(runPath), new TrainingPlot(runPath));
     History h;
-    try (Trainer t = new Trainer(m, tc, trainData, valSet, pre, aug, run.checkpoints(),
+    // Placement is the machine's business, not the model's: a run may resume on other devices.
+    List<io.alexnet.graph.DevicePlan> replicas = model.replicaPlans();
+    if (replicas.size() > 1) {
+      System.out.println(replicas.size() + " replicas: " + replicas);
+    }
+    try (Trainer t = new Trainer(m, replicas, tc, trainData, valSet, pre, aug, run.checkpoints(),
         SessionConfig.create(virtualCpus, threads, 0), listeners)) {
       System.out.printf(Locale.ROOT, "%d steps per epoch of %d images; run folder %s%n",
           t.batchesPerEpoch(), trainData.size(), runPath.toAbsolutePath());

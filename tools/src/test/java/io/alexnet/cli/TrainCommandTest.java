@@ -55,6 +55,27 @@ class TrainCommandTest {
   }
 
   @Test
+  void trainsTwoReplicasOnFourVirtualCpus() throws Exception {
+    Path data = tmp.resolve("data");
+    int[] labels = new int[64];
+    Synthetic.writeIdx(data, "train", Synthetic.images(64, 3, labels), labels, true);
+    int[] testLabels = new int[16];
+    Synthetic.writeIdx(data, "t10k", Synthetic.images(16, 4, testLabels), testLabels, true);
+    String[] r = cli("train", "--data", data.toString(), "--out", tmp.resolve("rep").toString(),
+        "--width", "0.125", "--image-size", "67", "--batch", "16", "--epochs", "1",
+        "--init", "he", "--hidden-bias", "0.1", "--input-scale", "unit", "--virtual-cpus", "4",
+        "--devices", "/device:CPU:0,/device:CPU:1,/device:CPU:2,/device:CPU:3");
+    assertEquals("0", r[0], r[1] + r[2]);
+    assertTrue(r[1].contains("2 replicas: [/device:CPU:0,/device:CPU:1,"
+        + " /device:CPU:2,/device:CPU:3]"), r[1]);
+    assertTrue(r[1].contains("epoch 1/1 done"), r[1]);
+    String[] bad = cli("train", "--data", data.toString(), "--out", tmp.resolve("rep3")
+        .toString(), "--batch", "16", "--devices", "/device:CPU:0,/device:CPU:1,/device:CPU:2");
+    assertEquals("2", bad[0]);
+    assertTrue(bad[2].contains("need 2 devices (2 per replica) or one, got 3"), bad[2]);
+  }
+
+  @Test
   void missingDataIsRefusedWithTheReason() {
     String[] r = cli("train", "--data", tmp.resolve("nowhere").toString(), "--out",
         tmp.resolve("r").toString());

@@ -5,11 +5,14 @@ import io.alexnet.data.BatchLoader;
 import io.alexnet.data.Dataset;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.graph.AlexNet;
+import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.GradientPlacement;
 import io.alexnet.graph.HostTensors;
 import io.alexnet.graph.LrnAwareGradients;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.Precision;
+import io.alexnet.graph.ReplicatedAlexNet;
+import io.alexnet.graph.TrainingNetwork;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,6 +46,7 @@ public final class Trainer implements AutoCloseable {
   private final Checkpoints checkpoints;
   private final List<TrainingListener> listeners;
 
+  private final int replicaCount;
   private final Graph graph;
   private final Session session;
   private final LearningRateSchedule schedule;
@@ -62,6 +66,22 @@ public final class Trainer implements AutoCloseable {
   public Trainer(ModelConfig modelConfig, TrainConfig config, Dataset train, Dataset val,
       Preprocessor pre, Augmentation aug, Path checkpointDir, ConfigProto session,
       List<TrainingListener> listeners) throws IOException {
+    this(modelConfig, List.of(modelConfig.devices()), config, train, val, pre, aug,
+        checkpointDir, session, listeners);
+  }
+
+  /**
+   * With more than one device plan in {@code replicas}, trains that many data-parallel
+   * replicas ({@link ReplicatedAlexNet}), each on an equal slice of every batch.
+   */
+  public Trainer(ModelConfig modelConfig, List<DevicePlan> replicas, TrainConfig config,
+      Dataset train, Dataset val, Preprocessor pre, Augmentation aug, Path checkpointDir,
+      ConfigProto session, List<TrainingListener> listeners) throws IOException {
+    if (config.batchSize() % replicas.size() != 0) {
+      throw new IllegalArgumentException("--batch " + config.batchSize() + " does not split into "
+          + replicas.size() + " equal replica slices");
+    }
+    this.replicaCount = replicas.size();
     if (modelConfig.precision() != Precision.FLOAT32) {
       throw new IllegalArgumentException("training runs in float32");
     }
@@ -84,8 +104,11 @@ public final class Trainer implements AutoCloseable {
     this.listeners = List.copyOf(listeners);
     // Built once, then rewritten so each backward op runs on its tower's device.
     try (Graph built = new Graph()) {
-      AlexNet net = AlexNet.build(built, modelConfig, AlexNet.Mode.TRAIN);
-      List<Output<?>> grads = LrnAwareGradients.ofLoss(built, net);
+      TrainingNetwork net = replicas.size() > 1
+          ? ReplicatedAlexNet.build(built, modelConfig, replicas)
+          : AlexNet.build(built, modelConfig.toBuilder().devices(replicas.get(0)).build(),
+              AlexNet.Mode.TRAIN);
+      List<Output<?>> grads = net.gradients();
       PaperSgd sgd = PaperSgd.build(built, net.params(), grads, config.momentum(),
           config.weightDecay(), config.learningRate());
       this.graph = GradientPlacement.placed(built, LrnAwareGradients.PREFIX);
@@ -168,7 +191,7 @@ public final class Trainer implements AutoCloseable {
       try (BatchLoader loader = new BatchLoader(train, pre, aug, config.batchSize(), order,
           config.seed(), epoch, batch, config.workers(), config.prefetch())) {
         while (loader.hasNext()) {
-          BatchLoader.Batch b = loader.next();
+          BatchLoader.Batch b = evenFor(loader.next(), replicaCount);
           batch++;
           bad += b.bad();
           if (b.size() == 0) {
@@ -246,6 +269,21 @@ public final class Trainer implements AutoCloseable {
     }
     listeners.forEach(l -> l.onEnd(history));
     return history;
+  }
+
+  /**
+   * A batch cut to a multiple of the replica count, so every replica gets an equal slice and
+   * the mean of their losses is the batch's (only a short last batch, or one with unreadable
+   * images, loses a few examples).
+   */
+  static BatchLoader.Batch evenFor(BatchLoader.Batch b, int replicas) {
+    int keep = b.size() - b.size() % replicas;
+    if (keep == b.size()) {
+      return b;
+    }
+    int per = b.images().length / Math.max(1, b.size());
+    return new BatchLoader.Batch(java.util.Arrays.copyOf(b.images(), keep * per),
+        java.util.Arrays.copyOf(b.labels(), keep), keep, b.bad(), b.problems());
   }
 
   /** Batches per epoch at the configured batch size. */
