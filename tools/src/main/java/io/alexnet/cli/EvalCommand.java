@@ -62,7 +62,17 @@ final class EvalCommand implements Callable<Integer> {
         System.out.println("model: " + m.description);
         System.out.println("data:  " + d.describe());
       }
-      EvalResult r = Evaluator.evaluate(m.classifier, d, m.pre, batch, workers, crops);
+      long start = System.nanoTime();
+      int[] shown = {0};
+      EvalResult r = Evaluator.evaluate(m.classifier, d, m.pre, batch, workers, crops, done -> {
+        // A line per tenth of the set, so a long evaluation shows it is moving.
+        if (!json && done * 10L / Math.max(1, d.size()) > shown[0]) {
+          shown[0] = (int) (done * 10L / d.size());
+          double secs = (System.nanoTime() - start) / 1e9;
+          System.out.printf(Locale.ROOT, "  %d/%d images, %.1f images/s%n", done, d.size(),
+              done / secs);
+        }
+      });
       Path dir = out != null ? out : model;
       Files.createDirectories(dir);
       ConfusionReport.writeCsv(r, m.labels, dir.resolve("confusion.csv"));

@@ -34,8 +34,10 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
-          // Expected failures (bad flags, bad paths) get one line, not a stack trace.
-          if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+          // Expected failures (bad flags, bad paths, unreadable files) get one line, not a
+          // stack trace.
+          if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+              || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
             cmd.getErr().println("alexnet " + cmd.getCommandName() + ": " + e.getMessage());
             return 2;
           }

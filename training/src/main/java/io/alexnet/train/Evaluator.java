@@ -45,6 +45,12 @@ public final class Evaluator {
   /** @param crops 1 (central crop) or 10 (corners, centre and their reflections, averaged) */
   public static EvalResult evaluate(Classifier model, Dataset data, Preprocessor pre,
       int batchSize, int workers, int crops) {
+    return evaluate(model, data, pre, batchSize, workers, crops, done -> {});
+  }
+
+  /** As above, telling {@code progress} how many examples are done after every batch. */
+  public static EvalResult evaluate(Classifier model, Dataset data, Preprocessor pre,
+      int batchSize, int workers, int crops, java.util.function.IntConsumer progress) {
     if (crops != 1 && crops != 10) {
       throw new IllegalArgumentException("--crops must be 1 or 10, got " + crops);
     }
@@ -61,10 +67,11 @@ public final class Evaluator {
           if (b.size() > 0) {
             t.score(model.probabilities(b.images(), b.size()), b.labels(), b.size(), confusion);
           }
+          progress.accept(t.n + t.bad);
         }
       }
     } else {
-      tenCrop(model, data, pre, batchSize, workers, t, confusion);
+      tenCrop(model, data, pre, batchSize, workers, t, confusion, progress);
     }
     double secs = (System.nanoTime() - start) / 1e9;
     int n = t.n;
@@ -85,7 +92,7 @@ public final class Evaluator {
   }
 
   private static void tenCrop(Classifier model, Dataset data, Preprocessor pre, int batchSize,
-      int workers, Tally t, long[][] confusion) {
+      int workers, Tally t, long[][] confusion, java.util.function.IntConsumer progress) {
     int per = pre.crop() * pre.crop() * 3;
     int images = Math.max(1, batchSize / 10);
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, workers));
@@ -139,6 +146,7 @@ public final class Evaluator {
           }
         }
         t.score(avg, y, ok.size(), confusion);
+        progress.accept(t.n + t.bad);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
