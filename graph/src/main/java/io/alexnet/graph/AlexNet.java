@@ -121,7 +121,7 @@ public final class AlexNet implements TrainingNetwork {
     if (given == null) {
       this.tf = root;
       this.vars = root;
-      this.varScopes = layerScopes;
+      this.varScopes = new HashMap<>(); // unused: variables are made in the layer scopes
     } else {
       // Layers under replicaN/, variables at the root under their plain names, so checkpoints
       // of replicated and plain runs are interchangeable.

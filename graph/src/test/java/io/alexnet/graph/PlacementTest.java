@@ -29,9 +29,29 @@ class PlacementTest {
 
   record Step(double[] loss, List<double[]> grads, RunMetadata metadata) {}
 
-  static Step step(DevicePlan plan, int virtualCpus) {
-    ModelConfig cfg = ModelConfig.builder().width(0.125).imageSize(67).classes(6).seed(9)
+  /** The small two-tower model the placement tests run. */
+  static ModelConfig small(DevicePlan plan) {
+    return ModelConfig.builder().width(0.125).imageSize(67).classes(6).seed(9)
         .init(WeightInit.HE).hiddenBias(0.1).devices(plan).build();
+  }
+
+  /** Each gradient equal to the reference, relative to the reference's largest entry. */
+  static void assertGradientsClose(List<double[]> want, List<double[]> got) {
+    assertEquals(want.size(), got.size());
+    for (int i = 0; i < want.size(); i++) {
+      double[] x = want.get(i), y = got.get(i);
+      double scale = 0;
+      for (double v : x) {
+        scale = Math.max(scale, Math.abs(v));
+      }
+      for (int k = 0; k < x.length; k++) {
+        assertEquals(x[k], y[k], 1e-4 * scale + 1e-7, "gradient " + i + " at " + k);
+      }
+    }
+  }
+
+  static Step step(DevicePlan plan, int virtualCpus) {
+    ModelConfig cfg = small(plan);
     try (Graph g = new Graph()) {
       AlexNet net = AlexNet.build(g, cfg, AlexNet.Mode.TRAIN);
       List<Output<?>> grads = LrnAwareGradients.ofLoss(g, net);
@@ -114,23 +134,12 @@ class PlacementTest {
 
     Step one = step(DevicePlan.single("/device:CPU:0"), 1);
     assertEquals(one.loss()[0], two.loss()[0], 1e-5 * Math.abs(one.loss()[0]));
-    for (int i = 0; i < one.grads().size(); i++) {
-      double[] x = one.grads().get(i), y = two.grads().get(i);
-      double scale = 0;
-      for (double v : x) {
-        scale = Math.max(scale, Math.abs(v));
-      }
-      for (int k = 0; k < x.length; k++) {
-        assertEquals(x[k], y[k], 1e-4 * scale + 1e-7, "gradient " + i + " at " + k);
-      }
-    }
+    assertGradientsClose(one.grads(), two.grads());
   }
 
   @Test
   void backwardOpsRunWithTheirTowerOnceThePlacementIsApplied() {
-    ModelConfig cfg = ModelConfig.builder().width(0.125).imageSize(67).classes(6).seed(9)
-        .init(WeightInit.HE).hiddenBias(0.1)
-        .devices(new DevicePlan("/device:CPU:0", "/device:CPU:1")).build();
+    ModelConfig cfg = small(new DevicePlan("/device:CPU:0", "/device:CPU:1"));
     Random rnd = new Random(4);
     float[] x = new float[BATCH * 67 * 67 * 3];
     for (int i = 0; i < x.length; i++) {

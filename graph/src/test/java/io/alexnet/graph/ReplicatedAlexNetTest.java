@@ -24,8 +24,7 @@ class ReplicatedAlexNetTest {
       new DevicePlan("/device:CPU:2", "/device:CPU:3"));
 
   static ModelConfig config(DevicePlan devices) {
-    return ModelConfig.builder().width(0.125).imageSize(67).classes(6).seed(9)
-        .init(WeightInit.HE).hiddenBias(0.1).devices(devices).build();
+    return PlacementTest.small(devices);
   }
 
   record Step(double loss, float[] probabilities, List<double[]> grads, RunMetadata md) {}
@@ -71,16 +70,7 @@ class ReplicatedAlexNetTest {
     }
     assertEquals(one.loss(), two.loss(), 1e-5 * Math.abs(one.loss()));
     assertArrayEquals(one.probabilities(), two.probabilities(), 1e-5f);
-    for (int i = 0; i < one.grads().size(); i++) {
-      double[] a = one.grads().get(i), b = two.grads().get(i);
-      double scale = 0;
-      for (double v : a) {
-        scale = Math.max(scale, Math.abs(v));
-      }
-      for (int k = 0; k < a.length; k++) {
-        assertEquals(a[k], b[k], 1e-4 * scale + 1e-7, "gradient " + i + " at " + k);
-      }
-    }
+    PlacementTest.assertGradientsClose(one.grads(), two.grads());
   }
 
   @Test
