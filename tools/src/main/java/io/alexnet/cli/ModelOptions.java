@@ -68,12 +68,14 @@ public final class ModelOptions {
 
   /** The first replica's device plan. */
   DevicePlan plan() {
-    return replicaPlans().get(0);
+    return replicaPlans(Variant.parse(variant)).get(0);
   }
 
-  /** One device plan per replica; warns on stderr when they name GPUs TensorFlow lacks. */
-  java.util.List<DevicePlan> replicaPlans() {
-    Variant v = Variant.parse(variant);
+  /**
+   * One device plan per replica of a {@code v} network; warns on stderr when they name GPUs
+   * TensorFlow lacks.
+   */
+  java.util.List<DevicePlan> replicaPlans(Variant v) {
     java.util.List<String> names;
     if (devices.equals("auto")) {
       int gpus = Devices.gpuCount();

@@ -213,7 +213,7 @@ final class TrainCommand implements Callable<Integer> {
         new CsvLogger(runPath), new TensorBoardLogger(runPath), new TrainingPlot(runPath));
     History h;
     // Placement is the machine's business, not the model's: a run may resume on other devices.
-    List<io.alexnet.graph.DevicePlan> replicas = model.replicaPlans();
+    List<io.alexnet.graph.DevicePlan> replicas = model.replicaPlans(m.variant());
     if (replicas.size() > 1) {
       System.out.println(replicas.size() + " replicas: " + replicas);
     }
