@@ -60,10 +60,15 @@ final class LoadedModel implements AutoCloseable {
     }
   }
 
+  /** Closes what it owns, session before graph. */
   @Override
-  public void close() throws Exception {
+  public void close() {
     for (AutoCloseable c : owned) {
-      c.close();
+      try {
+        c.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot close " + c + ": " + e.getMessage(), e);
+      }
     }
   }
 }

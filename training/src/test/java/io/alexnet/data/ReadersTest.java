@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -159,10 +158,5 @@ class ReadersTest {
     var e = assertThrows(IllegalArgumentException.class,
         () -> DataSources.open(other.resolve("nope").toString(), false, 10, 0));
     assertTrue(e.getMessage().contains("no such file or directory"), e.getMessage());
-  }
-
-  @SuppressWarnings("unused")
-  private static void write(OutputStream o, byte[] b) throws IOException {
-    o.write(b);
   }
 }

@@ -7,8 +7,6 @@ import io.alexnet.train.TrainingListener;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -124,10 +122,5 @@ class ReportTest {
     assertTrue(out.contains("val top-1 err 0.2500, top-5 err 0.0833"), out);
     assertTrue(out.contains("2 unreadable images skipped"), out);
     assertEquals("2h05m", ProgressPrinter.duration(7500));
-  }
-
-  @SuppressWarnings("unused")
-  private static int le(byte[] b, int off) {
-    return ByteBuffer.wrap(b, off, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
   }
 }
