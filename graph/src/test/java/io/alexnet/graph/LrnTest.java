@@ -19,14 +19,20 @@ class LrnTest {
     double[] b = new double[a.length];
     for (int p = 0; p < a.length; p += channels) {
       for (int i = 0; i < channels; i++) {
-        double sum = 0;
-        for (int j = Math.max(0, i - n / 2); j <= Math.min(channels - 1, i + n / 2); j++) {
-          sum += a[p + j] * a[p + j];
-        }
-        b[p + i] = a[p + i] / Math.pow(k + alpha * sum, beta);
+        b[p + i] = a[p + i] / Math.pow(denominator(a, p, i, channels, k, n, alpha), beta);
       }
     }
     return b;
+  }
+
+  /** k + alpha * sum of a_j^2 over the n channels around i, at the pixel starting at p. */
+  static double denominator(double[] a, int p, int i, int channels, double k, int n,
+      double alpha) {
+    double sum = 0;
+    for (int j = Math.max(0, i - n / 2); j <= Math.min(channels - 1, i + n / 2); j++) {
+      sum += a[p + j] * a[p + j];
+    }
+    return k + alpha * sum;
   }
 
   @Test
@@ -68,11 +74,7 @@ class LrnTest {
     double[] d = new double[channels];
     for (int p = 0; p < a.length; p += channels) {
       for (int i = 0; i < channels; i++) {
-        double sum = 0;
-        for (int j = Math.max(0, i - n / 2); j <= Math.min(channels - 1, i + n / 2); j++) {
-          sum += a[p + j] * a[p + j];
-        }
-        d[i] = k + alpha * sum;
+        d[i] = denominator(a, p, i, channels, k, n, alpha);
       }
       for (int m = 0; m < channels; m++) {
         double cross = 0;
