@@ -81,7 +81,7 @@ public final class AlexNet implements TrainingNetwork {
   // found, and the inputs it is given. A plain network is replica 0 with everything at the root.
   private final int replica;
   private final Ops vars;
-  private final Map<String, Ops> varScopes;
+  private final Map<String, Ops> varScopes = new HashMap<>();
   private final Map<String, Variable<TFloating>> shared;
   private final BiFunction<String, Shape, String> home;
   private final Inputs given;
@@ -117,18 +117,10 @@ public final class AlexNet implements TrainingNetwork {
     this.given = given;
     this.shared = shared;
     this.home = home;
-    Ops root = Ops.create(graph);
-    if (given == null) {
-      this.tf = root;
-      this.vars = root;
-      this.varScopes = new HashMap<>(); // unused: variables are made in the layer scopes
-    } else {
-      // Layers under replicaN/, variables at the root under their plain names, so checkpoints
-      // of replicated and plain runs are interchangeable.
-      this.tf = root.withSubScope("replica" + replica);
-      this.vars = root;
-      this.varScopes = new HashMap<>();
-    }
+    // Variables always live at the root under their plain names; a replica's layers go under
+    // replicaN/, so checkpoints of replicated and plain runs are interchangeable.
+    this.vars = Ops.create(graph);
+    this.tf = given == null ? vars : vars.withSubScope("replica" + replica);
   }
 
   /**
@@ -361,7 +353,8 @@ public final class AlexNet implements TrainingNetwork {
     String key = layer + (towers == 1 || t == HEAD ? "" : "/" + (char) ('A' + t)) + "/" + name;
     Variable<TFloating> v = shared == null ? null : shared.get(key);
     if (v == null) {
-      Ops where = vars == tf ? o : varOps(layer, t, key, shape);
+      // A plain network makes its variables in the layer's own scope (same names, same device).
+      Ops where = given == null ? o : varOps(layer, t, key, shape);
       Ops i = where.withInitScope();
       v = i.withName(name).variable(shape, type);
       i.withName(name + "_init").assign(v, init.get());
@@ -375,12 +368,10 @@ public final class AlexNet implements TrainingNetwork {
 
   /** The root scope a replicated network's variable is made in, on its home device. */
   private Ops varOps(String layer, int t, String key, Shape shape) {
-    Ops o = varScopes.computeIfAbsent(layer, vars::withSubScope);
-    if (towers > 1 && t != HEAD) {
-      String tower = layer + "/" + (char) ('A' + t);
-      o = varScopes.computeIfAbsent(tower, k -> varScopes.get(layer)
-          .withSubScope(String.valueOf(k.charAt(k.length() - 1))));
-    }
+    Ops layerScope = varScopes.computeIfAbsent(layer, vars::withSubScope);
+    String letter = String.valueOf((char) ('A' + t));
+    Ops o = towers == 1 || t == HEAD ? layerScope
+        : varScopes.computeIfAbsent(layer + "/" + letter, k -> layerScope.withSubScope(letter));
     String device = home == null ? config.devices().tower(Math.max(t, 0)) : home.apply(key, shape);
     return o.withDevice(DevicePlan.spec(device));
   }
