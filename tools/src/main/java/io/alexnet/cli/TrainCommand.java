@@ -4,7 +4,6 @@ import io.alexnet.data.Augmentation;
 import io.alexnet.data.DataSources;
 import io.alexnet.data.DataStats;
 import io.alexnet.data.Dataset;
-import io.alexnet.data.FashionMnist;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.data.Subset;
 import io.alexnet.graph.AlexNet;
@@ -41,8 +40,8 @@ final class TrainCommand implements Callable<Integer> {
   String data;
 
   @Option(names = "--val-data",
-      description = "Validation data, same kinds as --data. Default: Fashion-MNIST's test split"
-          + " for IDX data, else every k-th training example (--val-fraction).")
+      description = "Validation data, same kinds as --data (IDX data: its test split)."
+          + " Default: every k-th training example, held out (--val-fraction).")
   String valData;
 
   @Option(names = "--val-fraction", defaultValue = "0.05",
@@ -165,9 +164,8 @@ final class TrainCommand implements Callable<Integer> {
     Dataset valSet;
     if (valData != null) {
       valSet = DataSources.open(valData, true, tfClasses, labelBase);
-    } else if (trainData instanceof FashionMnist) {
-      valSet = DataSources.open(data, true, tfClasses, labelBase);
     } else {
+      // Held out of the training data, so the test set stays unseen by model selection.
       Dataset[] split = Subset.holdOut(trainData, valFraction);
       trainData = split[0];
       valSet = split[1];
