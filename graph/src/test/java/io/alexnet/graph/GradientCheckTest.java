@@ -15,7 +15,6 @@ import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TBool;
-import org.tensorflow.types.TInt32;
 
 /**
  * Graph gradients of the training loss against central finite differences, for every variable

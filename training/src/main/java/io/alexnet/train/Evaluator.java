@@ -98,28 +98,24 @@ public final class Evaluator {
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, workers));
     try {
       for (int from = 0; from < data.size(); from += images) {
-        List<Future<float[]>> canvases = new ArrayList<>();
+        List<Future<Patches>> pending = new ArrayList<>();
         for (int i = from; i < Math.min(data.size(), from + images); i++) {
           int index = i;
-          canvases.add(pool.submit(() -> {
+          pending.add(pool.submit(() -> {
             Example e;
             try {
               e = data.get(index);
             } catch (BadExampleException x) {
               return null;
             }
-            float[] c = pre.canvas(e.image());
             float[] ten = new float[10 * per];
-            tenPatches(pre, c, ten, 0);
-            float[] out = new float[ten.length + 1];
-            System.arraycopy(ten, 0, out, 0, ten.length);
-            out[ten.length] = e.label();
-            return out;
+            tenPatches(pre, pre.canvas(e.image()), ten, 0);
+            return new Patches(ten, e.label());
           }));
         }
-        List<float[]> ok = new ArrayList<>();
-        for (Future<float[]> f : canvases) {
-          float[] v = f.get();
+        List<Patches> ok = new ArrayList<>();
+        for (Future<Patches> f : pending) {
+          Patches v = f.get();
           if (v == null) {
             t.bad++;
           } else {
@@ -132,8 +128,8 @@ public final class Evaluator {
         float[] x = new float[ok.size() * 10 * per];
         int[] y = new int[ok.size()];
         for (int i = 0; i < ok.size(); i++) {
-          System.arraycopy(ok.get(i), 0, x, i * 10 * per, 10 * per);
-          y[i] = (int) ok.get(i)[10 * per];
+          System.arraycopy(ok.get(i).pixels(), 0, x, i * 10 * per, 10 * per);
+          y[i] = ok.get(i).label();
         }
         float[] p = model.probabilities(x, ok.size() * 10);
         int width = p.length / (ok.size() * 10);
@@ -157,6 +153,9 @@ public final class Evaluator {
       pool.shutdownNow();
     }
   }
+
+  /** One image's ten patches, NHWC, and its label. */
+  private record Patches(float[] pixels, int label) {}
 
   private static final class Tally {
     int n, bad, top1, top5;
