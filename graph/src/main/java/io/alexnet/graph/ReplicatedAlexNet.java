@@ -24,6 +24,10 @@ import org.tensorflow.types.family.TFloating;
  * variable, and the variables are spread over all the devices by size, so no one device does
  * all the averaging and updating.
  *
+ * <p>In a cluster (between-graph replication) the variables go to the ps tasks instead, spread
+ * the same way, and each worker averages its replicas' gradients on its own devices, so only one
+ * gradient per variable crosses the network. A worker may then run a single replica.
+ *
  * <p>The inputs and outputs have {@link AlexNet}'s names (images, labels, training,
  * dropout_seed, loss, probabilities); the variables too, so checkpoints move between replicated
  * and plain runs. Slices are as even as the batch allows; the loss is the mean of the replicas'
@@ -33,6 +37,7 @@ public final class ReplicatedAlexNet implements TrainingNetwork {
   private final Graph graph;
   private final List<AlexNet> replicas = new ArrayList<>();
   private final Map<String, String> homes = new LinkedHashMap<>();
+  private final Map<String, String> meanAt = new HashMap<>();
   private final Placeholder<TFloating> images;
   private final Placeholder<TInt32> labels;
   private final Operand<TBool> training;
@@ -40,7 +45,8 @@ public final class ReplicatedAlexNet implements TrainingNetwork {
   private final Operand<TFloating> loss;
   private final Operand<TFloating> probabilities;
 
-  private ReplicatedAlexNet(Graph g, ModelConfig config, List<DevicePlan> plans) {
+  private ReplicatedAlexNet(Graph g, ModelConfig config, List<DevicePlan> plans,
+      List<String> variableDevices) {
     this.graph = g;
     Ops tf = Ops.create(g);
     Class<TFloating> type = config.precision().type();
@@ -66,31 +72,30 @@ public final class ReplicatedAlexNet implements TrainingNetwork {
     var imageSlices = split.splitV(images, sizes, split.constant(0), (long) r);
     var labelSlices = split.splitV(labels, sizes, split.constant(0), (long) r);
 
-    // Variables go to the least loaded device so far, in the order they are made.
-    List<String> devices = new ArrayList<>();
+    // Variables go to the least loaded device so far, in the order they are made; so do the
+    // gradient means, which are on the variable's device unless the variables are remote.
+    List<String> local = new ArrayList<>();
     for (DevicePlan p : plans) {
       for (String d : List.of(p.towerA(), p.towerB())) {
-        if (!devices.contains(d)) {
-          devices.add(d);
+        if (!local.contains(d)) {
+          local.add(d);
         }
       }
     }
+    List<String> devices = variableDevices.isEmpty() ? local : List.copyOf(variableDevices);
     long[] load = new long[devices.size()];
+    long[] localLoad = new long[local.size()];
     Map<String, Variable<TFloating>> shared = new HashMap<>();
     for (int i = 0; i < r; i++) {
       var in = new AlexNet.Inputs(imageSlices.output().get(i), labelSlices.output().get(i),
           training, dropoutSeed);
       replicas.add(AlexNet.replica(g, config.toBuilder().devices(plans.get(i)).build(),
           AlexNet.Mode.TRAIN, i, in, shared, (key, shape) -> {
-            int best = 0;
-            for (int d = 1; d < load.length; d++) {
-              if (load[d] < load[best]) {
-                best = d;
-              }
-            }
-            load[best] += shape.size();
-            homes.put(key, devices.get(best));
-            return devices.get(best);
+            String home = devices.get(leastLoaded(load, shape.size()));
+            homes.put(key, home);
+            meanAt.put(key, variableDevices.isEmpty() ? home
+                : local.get(leastLoaded(localLoad, shape.size())));
+            return home;
           }));
     }
     List<Operand<TFloating>> losses = new ArrayList<>();
@@ -100,7 +105,19 @@ public final class ReplicatedAlexNet implements TrainingNetwork {
       probs.add(net.probabilities());
     }
     loss = tf.withName(AlexNet.LOSS).math.mean(tf.stack(losses), tf.constant(0));
-    probabilities = tf.withName(AlexNet.PROBABILITIES).concat(probs, tf.constant(0));
+    probabilities = probs.size() == 1 ? tf.withName(AlexNet.PROBABILITIES).identity(probs.get(0))
+        : tf.withName(AlexNet.PROBABILITIES).concat(probs, tf.constant(0));
+  }
+
+  private static int leastLoaded(long[] load, long size) {
+    int best = 0;
+    for (int d = 1; d < load.length; d++) {
+      if (load[d] < load[best]) {
+        best = d;
+      }
+    }
+    load[best] += size;
+    return best;
   }
 
   /** Replicas on the given device plans (at least two) for training. */
@@ -108,10 +125,25 @@ public final class ReplicatedAlexNet implements TrainingNetwork {
     if (plans.size() < 2) {
       throw new IllegalArgumentException("replication needs at least two replicas");
     }
-    return new ReplicatedAlexNet(g, config, plans);
+    return new ReplicatedAlexNet(g, config, plans, List.of());
   }
 
-  /** Each replica's gradients, averaged on the device that holds the variable. */
+  /**
+   * One or more replicas on the given device plans whose variables live on {@code
+   * variableDevices} (a cluster's ps tasks), spread by size.
+   */
+  public static ReplicatedAlexNet build(Graph g, ModelConfig config, List<DevicePlan> plans,
+      List<String> variableDevices) {
+    if (plans.isEmpty() || variableDevices.isEmpty()) {
+      throw new IllegalArgumentException("need at least one replica and one variable device");
+    }
+    return new ReplicatedAlexNet(g, config, plans, variableDevices);
+  }
+
+  /**
+   * Each replica's gradients, averaged on the device that holds the variable (or, when the
+   * variables are remote, on one of this graph's own devices).
+   */
   @Override
   @SuppressWarnings("unchecked")
   public List<Output<?>> gradients() {
@@ -124,8 +156,11 @@ public final class ReplicatedAlexNet implements TrainingNetwork {
     Ops mean = Ops.create(graph).withSubScope(LrnAwareGradients.PREFIX + "_mean");
     List<Output<?>> out = new ArrayList<>();
     List<Param> params = params();
+    if (replicas.size() == 1) {
+      return per.get(0);
+    }
     for (int k = 0; k < params.size(); k++) {
-      Ops at = mean.withDevice(DevicePlan.spec(homes.get(params.get(k).name())));
+      Ops at = mean.withDevice(DevicePlan.spec(meanAt.get(params.get(k).name())));
       List<Operand<TFloating>> parts = new ArrayList<>();
       for (List<Output<?>> g : per) {
         parts.add((Operand<TFloating>) g.get(k));

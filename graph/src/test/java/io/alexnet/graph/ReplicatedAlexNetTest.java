@@ -109,4 +109,33 @@ class ReplicatedAlexNetTest {
       }
     }
   }
+
+  @Test
+  void remoteVariablesLiveOnTheirDevicesAndGradientsAreAveragedLocally() {
+    // CPU:2 and CPU:3 stand in for two ps tasks; the worker's one replica is on CPU:0,1.
+    List<String> ps = List.of("/device:CPU:2", "/device:CPU:3");
+    Step one, remote;
+    try (Graph g = new Graph()) {
+      one = step(AlexNet.build(g, config(DevicePlan.single("/device:CPU:0")),
+          AlexNet.Mode.TRAIN), g, 1, 4);
+    }
+    try (Graph g = new Graph()) {
+      ReplicatedAlexNet net = ReplicatedAlexNet.build(g, config(FOUR.get(0)),
+          List.of(FOUR.get(0)), ps);
+      remote = step(net, g, 4, 4);
+      assertEquals(Set.copyOf(ps), new HashSet<>(net.homes().values()));
+      Map<String, String> where = PlacementTest.placements(remote.md());
+      for (Param p : net.params()) {
+        assertEquals(net.homes().get(p.name()).substring(8), where.get(p.name())
+            .substring(where.get(p.name()).length() - 5), p.name());
+      }
+      where.forEach((node, dev) -> {
+        if (node.matches("replica0/(conv[1-5]|fc[67])/[AB]/.*")) {
+          assertTrue(dev.endsWith("CPU:0") || dev.endsWith("CPU:1"), node + " ran on " + dev);
+        }
+      });
+    }
+    assertEquals(one.loss(), remote.loss(), 1e-5 * Math.abs(one.loss()));
+    PlacementTest.assertGradientsClose(one.grads(), remote.grads());
+  }
 }
