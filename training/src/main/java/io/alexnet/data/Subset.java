@@ -27,6 +27,26 @@ public final class Subset implements Dataset {
   }
 
   /**
+   * Shard {@code index} of {@code count}: examples index, index + count, ... The shards cover
+   * the set once; their sizes differ by at most one ({@link #first} trims them to equal sizes).
+   */
+  public static Dataset shard(Dataset d, int index, int count) {
+    if (count < 1 || index < 0 || index >= count) {
+      throw new IllegalArgumentException("shard " + index + " of " + count + " does not exist"
+          + " (shards are 0.." + (count - 1) + ")");
+    }
+    if (count == 1) {
+      return d;
+    }
+    int n = (d.size() - index + count - 1) / count;
+    int[] idx = new int[Math.max(0, n)];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = index + i * count;
+    }
+    return new Subset(d, idx, "shard " + index + " of " + count);
+  }
+
+  /**
    * Splits off every k-th example, k = round(1 / fraction), as a held-out set: {train, held out}.
    * Deterministic, and it spreads over the whole set whatever its order.
    */

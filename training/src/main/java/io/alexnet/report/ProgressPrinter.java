@@ -31,12 +31,20 @@ public final class ProgressPrinter implements TrainingListener {
   }
 
   @Override
+  public void onMessage(String message) {
+    out.println(message);
+  }
+
+  @Override
   public void onEpoch(Epoch e) {
+    // A cluster's non-chief workers do not validate.
+    String val = Double.isNaN(e.valTop1Error()) ? "no validation here"
+        : String.format(Locale.ROOT, "val top-1 err %.4f, top-5 err %.4f", e.valTop1Error(),
+            e.valTop5Error());
     out.printf(Locale.ROOT,
-        "epoch %d/%d done in %s: train loss %.4f, train top-1 err %.3f | val top-1 err %.4f,"
-            + " top-5 err %.4f | next lr %.2g%s%s%n",
-        e.epoch() + 1, epochs, duration(e.seconds()), e.trainLoss(), e.trainTop1Error(),
-        e.valTop1Error(), e.valTop5Error(), e.learningRate(),
+        "epoch %d/%d done in %s: train loss %.4f, train top-1 err %.3f | %s | next lr %.2g%s%s%n",
+        e.epoch() + 1, epochs, duration(e.seconds()), e.trainLoss(), e.trainTop1Error(), val,
+        e.learningRate(),
         e.badExamples() > 0 ? " | " + e.badExamples() + " unreadable images skipped" : "",
         e.best() ? "  (best so far)" : "");
   }

@@ -39,20 +39,22 @@ public final class PaperSgd {
   private final Op setLearningRate;
   private final Variable<TInt64> globalStep;
   private final Op step;
+  private final Operand<TInt64> stepsDone;
   private final List<Variable<TFloating>> slots;
 
   @SuppressWarnings("unchecked")
   private PaperSgd(Graph g, List<Param> params, List<Output<?>> grads, double momentum,
-      double weightDecay, double initialLr) {
+      double weightDecay, double initialLr, String stateDevice) {
     Ops tf = Ops.create(g);
     Class<TFloating> type = (Class<TFloating>) params.get(0).variable().type();
     Ops train = tf.withSubScope("train");
-    learningRate = variable(train, "learning_rate",
-        train.dtypes.cast(train.constant(initialLr), type));
+    Ops state = stateDevice.isEmpty() ? train : train.withDevice(DevicePlan.spec(stateDevice));
+    learningRate = variable(state, "learning_rate",
+        state.dtypes.cast(state.constant(initialLr), type));
     newLearningRate = train.withName("new_learning_rate").placeholder(type,
         Placeholder.shape(Shape.scalar()));
-    setLearningRate = train.withName("set_learning_rate").assign(learningRate, newLearningRate);
-    globalStep = variable(train, "global_step", train.constant(0L));
+    setLearningRate = state.withName("set_learning_rate").assign(learningRate, newLearningRate);
+    globalStep = variable(state, "global_step", state.constant(0L));
 
     // Every gradient is computed before any variable changes: the backward pass of one layer
     // reads the weights of the layer above, which are updated in place.
@@ -85,17 +87,29 @@ public final class PaperSgd {
       var vAssigned = at.assign(v, vNew);
       updates.add(at.assignAdd(w, vAssigned));
     }
-    updates.add(after.assignAdd(globalStep, after.constant(1L)));
+    updates.add(after.withDevice(DevicePlan.spec(stateDevice))
+        .assignAdd(globalStep, after.constant(1L)));
     step = train.withControlDependencies(updates).withName("step").noOp();
+    stepsDone = state.withControlDependencies(List.of(step)).withName("steps_done")
+        .identity(globalStep);
   }
 
   /** Adds the update for {@code params} with the given gradients to the graph. */
   public static PaperSgd build(Graph g, List<Param> params, List<Output<?>> grads,
       double momentum, double weightDecay, double initialLr) {
+    return build(g, params, grads, momentum, weightDecay, initialLr, "");
+  }
+
+  /**
+   * As above, with the learning rate and global step on {@code stateDevice} (in a cluster, a
+   * ps task, where every worker's updates meet); empty lets TensorFlow place them.
+   */
+  public static PaperSgd build(Graph g, List<Param> params, List<Output<?>> grads,
+      double momentum, double weightDecay, double initialLr, String stateDevice) {
     if (params.size() != grads.size()) {
       throw new IllegalArgumentException(params.size() + " params but " + grads.size() + " grads");
     }
-    return new PaperSgd(g, params, grads, momentum, weightDecay, initialLr);
+    return new PaperSgd(g, params, grads, momentum, weightDecay, initialLr, stateDevice);
   }
 
   private static <T extends org.tensorflow.types.family.TType> Variable<T> variable(Ops o,
@@ -126,6 +140,11 @@ public final class PaperSgd {
 
   public Output<TInt64> globalStep() {
     return globalStep.asOutput();
+  }
+
+  /** The global step read after this run's update: fetch it with {@link #step()}. */
+  public Output<TInt64> stepsDone() {
+    return stepsDone.asOutput();
   }
 
   /** Momentum buffers v, one per parameter, in the parameters' order. */

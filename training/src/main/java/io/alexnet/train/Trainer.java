@@ -19,13 +19,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import io.alexnet.cluster.RemoteSession;
+import io.alexnet.cluster.WorkerRole;
 import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.family.TType;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -47,6 +53,7 @@ public final class Trainer implements AutoCloseable {
   private final List<TrainingListener> listeners;
 
   private final int replicaCount;
+  private final WorkerRole role;
   private final Graph graph;
   private final Session session;
   private final LearningRateSchedule schedule;
@@ -62,6 +69,16 @@ public final class Trainer implements AutoCloseable {
   private final String stepOp;
   private final String setLearningRateOp;
   private final List<Output<TFloat32>> params;
+  private final Output<TInt64> stepsDone;
+  private final Output<TInt64> globalStepVar;
+  private final Output<TFloat32> learningRate;
+  // In a cluster: whether the shared variables are initialized, and the sync mode's ops.
+  private final Output<TBool> initialized;
+  private final Output<TInt64> computedAt;
+  private final String roundOp;
+  private final Output<TInt64> token;
+  private final String resetStepsOp;
+  private final Output<TInt64> resetTo;
 
   public Trainer(ModelConfig modelConfig, TrainConfig config, Dataset train, Dataset val,
       Preprocessor pre, Augmentation aug, Path checkpointDir, ConfigProto session,
@@ -77,6 +94,19 @@ public final class Trainer implements AutoCloseable {
   public Trainer(ModelConfig modelConfig, List<DevicePlan> replicas, TrainConfig config,
       Dataset train, Dataset val, Preprocessor pre, Augmentation aug, Path checkpointDir,
       ConfigProto session, List<TrainingListener> listeners) throws IOException {
+    this(modelConfig, replicas, config, train, val, pre, aug, checkpointDir, session, listeners,
+        null);
+  }
+
+  /**
+   * One worker of a cluster (between-graph replication): its replicas run on {@code replicas}
+   * (local device names, put under this task), the variables on the ps tasks. {@code train} is
+   * this worker's shard. Only the chief validates and writes checkpoints; {@code val} and
+   * {@code checkpointDir} are ignored on the others.
+   */
+  public Trainer(ModelConfig modelConfig, List<DevicePlan> replicas, TrainConfig config,
+      Dataset train, Dataset val, Preprocessor pre, Augmentation aug, Path checkpointDir,
+      ConfigProto session, List<TrainingListener> listeners, WorkerRole role) throws IOException {
     if (config.batchSize() % replicas.size() != 0) {
       throw new IllegalArgumentException("--batch " + config.batchSize() + " does not split into "
           + replicas.size() + " equal replica slices");
@@ -94,6 +124,7 @@ public final class Trainer implements AutoCloseable {
       throw new IllegalArgumentException("pre-processing crops " + pre.crop()
           + " but the model takes " + modelConfig.imageSize());
     }
+    this.role = role;
     this.modelConfig = modelConfig;
     this.config = config;
     this.train = train;
@@ -104,13 +135,25 @@ public final class Trainer implements AutoCloseable {
     this.listeners = List.copyOf(listeners);
     // Built once, then rewritten so each backward op runs on its tower's device.
     try (Graph built = new Graph()) {
-      TrainingNetwork net = replicas.size() > 1
-          ? ReplicatedAlexNet.build(built, modelConfig, replicas)
-          : AlexNet.build(built, modelConfig.toBuilder().devices(replicas.get(0)).build(),
-              AlexNet.Mode.TRAIN);
+      TrainingNetwork net;
+      if (role != null) {
+        net = ReplicatedAlexNet.build(built, modelConfig,
+            replicas.stream().map(role::local).toList(), role.variableDevices());
+      } else if (replicas.size() > 1) {
+        net = ReplicatedAlexNet.build(built, modelConfig, replicas);
+      } else {
+        net = AlexNet.build(built, modelConfig.toBuilder().devices(replicas.get(0)).build(),
+            AlexNet.Mode.TRAIN);
+      }
       List<Output<?>> grads = net.gradients();
-      PaperSgd sgd = PaperSgd.build(built, net.params(), grads, config.momentum(),
-          config.weightDecay(), config.learningRate());
+      String stateDevice = role == null ? "" : role.stateDevice();
+      SyncReplicas sync = role != null && role.sync()
+          ? SyncReplicas.build(built, net.params(), grads, role.workers(), stateDevice,
+              config.momentum(), config.weightDecay(), config.learningRate())
+          : null;
+      PaperSgd sgd = sync != null ? sync.sgd() : PaperSgd.build(built, net.params(), grads,
+          config.momentum(), config.weightDecay(), config.learningRate(), stateDevice);
+      Output<TBool> ready = role == null ? null : allInitialized(built);
       this.graph = GradientPlacement.placed(built, LrnAwareGradients.PREFIX);
       try {
         this.images = find(net.images(), TFloat32.class);
@@ -120,20 +163,44 @@ public final class Trainer implements AutoCloseable {
         this.loss = find(net.loss(), TFloat32.class);
         this.probabilities = find(net.probabilities(), TFloat32.class);
         this.newLearningRate = find(sgd.newLearningRate(), TFloat32.class);
-        this.stepOp = sgd.step().op().name();
+        this.stepOp = (sync != null ? sync.contribute() : sgd.step()).op().name();
         this.setLearningRateOp = sgd.setLearningRateOp().op().name();
+        this.stepsDone = find(sgd.stepsDone(), TInt64.class);
+        this.globalStepVar = find(sgd.globalStep(), TInt64.class);
+        this.learningRate = find(sgd.learningRate(), TFloat32.class);
+        this.initialized = ready == null ? null : find(ready, TBool.class);
+        this.computedAt = sync == null ? null : find(sync.computedAt(), TInt64.class);
+        this.roundOp = sync == null ? null : sync.round().op().name();
+        this.token = sync == null ? null : find(sync.token(role.index()), TInt64.class);
+        this.resetStepsOp = sync == null ? null : sync.resetSteps().op().name();
+        this.resetTo = sync == null ? null : find(sync.resetTo(), TInt64.class);
         List<Output<TFloat32>> ps = new ArrayList<>();
         for (var p : net.params()) {
           ps.add(find(p.output(), TFloat32.class));
         }
         this.params = List.copyOf(ps);
-        this.session = new Session(graph, session);
+        this.session = role == null ? new Session(graph, session)
+            : RemoteSession.open(graph, role.target(), session);
       } catch (RuntimeException e) {
         graph.close();
         throw e;
       }
     }
     this.schedule = new LearningRateSchedule(config);
+  }
+
+  /** True once every variable in {@code g} is initialized (a cluster's workers wait on it). */
+  private static Output<TBool> allInitialized(Graph g) {
+    Ops tf = Ops.create(g).withSubScope("cluster");
+    List<Operand<TBool>> each = new ArrayList<>();
+    for (var it = g.operations(); it.hasNext(); ) {
+      GraphOperation op = it.next();
+      if (op.type().equals("VariableV2")) {
+        each.add(tf.withDevice(DevicePlan.spec(op.device()))
+            .isVariableInitialized(op.<TType>output(0)));
+      }
+    }
+    return tf.withName("initialized").reduceAll(tf.stack(each), tf.constant(0)).asOutput();
   }
 
   private <T extends org.tensorflow.types.family.TType> Output<T> find(Output<?> built,
@@ -149,47 +216,45 @@ public final class Trainer implements AutoCloseable {
     return checkpoints;
   }
 
+  /** Where a run starts: position in the data, global step, and the epoch's tallies so far. */
+  private record Start(int epoch, int batch, long step, double lossSum, long correct, long seen,
+      int bad) {}
+
   /**
    * Trains to {@link TrainConfig#epochs()}. With {@code resume}, continues from the newest
    * checkpoint exactly where it was saved (variables, momentum, step, epoch, position in the
    * epoch, schedule). Stops early, without saving, on a NaN or infinite loss.
+   *
+   * <p>In a cluster, the chief restores (with {@code resume}) or initializes the shared model
+   * unless the ps tasks already hold one; the other workers wait for it. Every worker then
+   * starts at the position in its shard that the global step says the cluster has reached.
    */
   public History fit(boolean resume) throws IOException {
-    int startEpoch = 0, startBatch = 0;
-    long step = 0;
-    double lossSum = 0;
-    long correct = 0, seen = 0;
-    int bad = 0;
-    Optional<Path> latest = resume ? checkpoints.latest() : Optional.empty();
-    if (latest.isPresent()) {
-      Properties st = Checkpoints.restore(session, latest.get());
-      startEpoch = Integer.parseInt(st.getProperty("epoch"));
-      startBatch = Integer.parseInt(st.getProperty("batch"));
-      step = Long.parseLong(st.getProperty("step"));
-      lossSum = Double.parseDouble(st.getProperty("epoch.loss_sum", "0"));
-      correct = Long.parseLong(st.getProperty("epoch.correct", "0"));
-      seen = Long.parseLong(st.getProperty("epoch.seen", "0"));
-      bad = Integer.parseInt(st.getProperty("epoch.bad", "0"));
-      schedule.load(st);
-    } else {
-      session.initialize();
-    }
-    setLearningRate(schedule.rate());
+    Start at = role == null ? startLocal(resume) : startInCluster(resume);
+    int startEpoch = at.epoch(), startBatch = at.batch();
+    long step = at.step();
+    double lossSum = at.lossSum();
+    long correct = at.correct(), seen = at.seen();
+    int bad = at.bad();
+    boolean leads = role == null || role.chief();
+    int workers = role == null ? 1 : role.workers();
+    int index = role == null ? 0 : role.index();
     for (TrainingListener l : listeners) {
       l.onStart(startEpoch, step);
     }
 
     History history = new History();
+    long ran = 0;
     int s = modelConfig.imageSize();
     long totalSteps = (long) config.epochs() * batchesPerEpoch();
     for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
       long epochStart = System.nanoTime();
       long intervalStart = epochStart;
-      long intervalImages = 0;
-      int[] order = BatchLoader.shuffled(train.size(), config.seed(), epoch);
+      long intervalImages = 0, intervalSteps = 0;
+      int[] order = BatchLoader.shuffled(train.size(), config.seed() + index, epoch);
       int batch = epoch == startEpoch ? startBatch : 0;
       try (BatchLoader loader = new BatchLoader(train, pre, aug, config.batchSize(), order,
-          config.seed(), epoch, batch, config.workers(), config.prefetch())) {
+          config.seed() + index, epoch, batch, config.workers(), config.prefetch())) {
         while (loader.hasNext()) {
           BatchLoader.Batch b = evenFor(loader.next(), replicaCount);
           batch++;
@@ -199,18 +264,33 @@ public final class Trainer implements AutoCloseable {
           }
           float[] probs;
           double batchLoss;
+          long before = step;
           try (TFloat32 x = HostTensors.of(Shape.of(b.size(), s, s, 3), b.images());
               TInt32 y = HostTensors.of(Shape.of(b.size()), b.labels());
               TBool on = TBool.scalarOf(true);
-              TInt64 dropoutSeed = TInt64.scalarOf(step);
-              Result r = session.runner().feed(images, x).feed(labels, y)
-                  .feed(training, on).feed(this.dropoutSeed, dropoutSeed)
-                  .fetch(loss).fetch(probabilities).addTarget(stepOp).run()) {
-            batchLoss = ((TFloat32) r.get(0)).getFloat();
-            probs = HostTensors.floats((TFloat32) r.get(1));
+              // Masks differ between workers that start a step at the same global step.
+              TInt64 dropoutSeed = TInt64.scalarOf(step * workers + index);
+              TInt64 now = TInt64.scalarOf(step)) {
+            Session.Runner run = session.runner().feed(images, x).feed(labels, y)
+                .feed(training, on).feed(this.dropoutSeed, dropoutSeed)
+                .fetch(loss).fetch(probabilities).addTarget(stepOp);
+            if (computedAt != null) {
+              run.feed(computedAt, now);
+            } else if (role != null) {
+              run.fetch(stepsDone);
+            }
+            try (Result r = run.run()) {
+              batchLoss = ((TFloat32) r.get(0)).getFloat();
+              probs = HostTensors.floats((TFloat32) r.get(1));
+              step = role == null ? step + 1 : computedAt != null ? step
+                  : ((TInt64) r.get(2)).getLong();
+            }
+          }
+          if (computedAt != null) {
+            step = finishSyncStep();
           }
           if (!Double.isFinite(batchLoss)) {
-            String why = "loss became " + batchLoss + " at step " + (step + 1) + " (epoch "
+            String why = "loss became " + batchLoss + " at step " + step + " (epoch "
                 + (epoch + 1) + "): training stopped; the last good checkpoint is "
                 + checkpoints.latest().map(Path::toString).orElse("(none yet)")
                 + ". Try a lower --lr or --init he.";
@@ -218,7 +298,6 @@ public final class Trainer implements AutoCloseable {
             listeners.forEach(l -> l.onEnd(history));
             return history;
           }
-          step++;
           int hits = 0;
           for (int i = 0; i < b.size(); i++) {
             hits += TopK.argmax(probs, i, modelConfig.classes()) == b.labels()[i] ? 1 : 0;
@@ -227,39 +306,49 @@ public final class Trainer implements AutoCloseable {
           correct += hits;
           seen += b.size();
           intervalImages += b.size();
-          // Saved before the listeners hear of the step: a crash in one loses nothing.
-          if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0
-              && loader.hasNext()) {
+          intervalSteps++;
+          ran++;
+          // Saved before the listeners hear of the step: a crash in one loses nothing. The
+          // global step of a cluster moves by more than one, hence "crossed a multiple".
+          if (leads && crossed(before, step, config.checkpointEvery()) && loader.hasNext()) {
             save(step, epoch, batch, lossSum, correct, seen, bad);
           }
-          if (step % config.logEvery() == 0) {
-            long now = System.nanoTime();
-            double secs = (now - intervalStart) / 1e9;
+          if (crossed(before, step, config.logEvery())) {
+            long t = System.nanoTime();
+            double secs = (t - intervalStart) / 1e9;
             double ips = intervalImages / secs;
             double stepsLeft = totalSteps - ((long) epoch * loader.batches() + batch);
             TrainingListener.Step info = new TrainingListener.Step(epoch, step, batch,
-                loader.batches(), batchLoss, 1 - (double) hits / b.size(), schedule.rate(), ips,
-                stepsLeft * secs / config.logEvery());
+                loader.batches(), batchLoss, 1 - (double) hits / b.size(), currentRate(), ips,
+                stepsLeft * secs / intervalSteps);
             listeners.forEach(l -> l.onStep(info));
-            intervalStart = now;
+            intervalStart = t;
             intervalImages = 0;
+            intervalSteps = 0;
           }
         }
       }
-      EvalResult v = Evaluator.evaluate(session, images, probabilities, val, pre,
-          config.batchSize(), config.workers());
-      double before = schedule.bestError();
-      double rate = schedule.afterEpoch(epoch, v.top1Error());
-      boolean best = v.top1Error() < before;
-      setLearningRate(rate);
-      Path ckpt = save(step, epoch + 1, 0, 0, 0, 0, 0);
-      if (best) {
-        checkpoints.markBest(ckpt);
+      EvalResult v = null;
+      boolean best = false;
+      double rate;
+      if (leads) {
+        v = Evaluator.evaluate(session, images, probabilities, val, pre, config.batchSize(),
+            config.workers());
+        double bestBefore = schedule.bestError();
+        rate = schedule.afterEpoch(epoch, v.top1Error());
+        best = v.top1Error() < bestBefore;
+        setLearningRate(rate);
+        Path ckpt = save(step, epoch + 1, 0, 0, 0, 0, 0);
+        if (best) {
+          checkpoints.markBest(ckpt);
+        }
+      } else {
+        rate = currentRate();
       }
       TrainingListener.Epoch e = new TrainingListener.Epoch(epoch, step,
           seen == 0 ? Double.NaN : lossSum / seen, seen == 0 ? Double.NaN : 1 - (double) correct / seen,
-          v.top1Error(), v.top5Error(), rate, (System.nanoTime() - epochStart) / 1e9,
-          bad + v.bad(), best);
+          v == null ? Double.NaN : v.top1Error(), v == null ? Double.NaN : v.top5Error(), rate,
+          (System.nanoTime() - epochStart) / 1e9, bad + (v == null ? 0 : v.bad()), best);
       history.add(e);
       listeners.forEach(l -> l.onEpoch(e));
       lossSum = 0;
@@ -267,8 +356,118 @@ public final class Trainer implements AutoCloseable {
       seen = 0;
       bad = 0;
     }
+    if (role != null) {
+      // Async: the global step counts every worker's updates, so it runs ahead of this count.
+      say(String.format(java.util.Locale.ROOT, "worker task %d ran %d steps; global step %d",
+          role.index(), ran, globalStep()));
+    }
     listeners.forEach(l -> l.onEnd(history));
     return history;
+  }
+
+  static boolean crossed(long before, long after, int every) {
+    return every > 0 && after / every > before / every;
+  }
+
+  private Start startLocal(boolean resume) throws IOException {
+    Optional<Path> latest = resume ? checkpoints.latest() : Optional.empty();
+    Start at = new Start(0, 0, 0, 0, 0, 0, 0);
+    if (latest.isPresent()) {
+      Properties st = Checkpoints.restore(session, latest.get());
+      at = new Start(Integer.parseInt(st.getProperty("epoch")),
+          Integer.parseInt(st.getProperty("batch")), Long.parseLong(st.getProperty("step")),
+          Double.parseDouble(st.getProperty("epoch.loss_sum", "0")),
+          Long.parseLong(st.getProperty("epoch.correct", "0")),
+          Long.parseLong(st.getProperty("epoch.seen", "0")),
+          Integer.parseInt(st.getProperty("epoch.bad", "0")));
+      schedule.load(st);
+    } else {
+      session.initialize();
+    }
+    setLearningRate(schedule.rate());
+    return at;
+  }
+
+  private Start startInCluster(boolean resume) throws IOException {
+    say("connecting to the cluster as " + role + " (waits until every task is up)");
+    if (role.chief()) {
+      Optional<Path> latest = resume ? checkpoints.latest() : Optional.empty();
+      if (latest.isPresent()) {
+        schedule.load(Checkpoints.restore(session, latest.get()));
+        setLearningRate(schedule.rate());
+        say("restored " + latest.get() + " into the ps tasks");
+      } else if (!isInitialized()) {
+        session.forceInitialize();
+        setLearningRate(schedule.rate());
+      } else {
+        // An earlier chief's model, still on the ps tasks: keep it rather than start over.
+        say("the ps tasks already hold an initialized model; training continues on it");
+      }
+      if (resetStepsOp != null) {
+        try (TInt64 g = TInt64.scalarOf(globalStep())) {
+          session.runner().feed(resetTo, g).addTarget(resetStepsOp).run();
+        }
+      }
+    } else {
+      long waited = 0;
+      while (!isInitialized()) {
+        if (waited % 10 == 0) {
+          say("waiting for the chief (worker task 0) to initialize the model on the ps tasks");
+        }
+        sleep(1000);
+        waited++;
+      }
+    }
+    // The cluster's position: async, every worker's step counts; sync, one step per round.
+    long g = globalStep();
+    long perEpoch = (long) batchesPerEpoch() * (role.sync() ? 1 : role.workers());
+    int epoch = (int) Math.min(config.epochs(), g / perEpoch);
+    int batch = (int) ((g % perEpoch) * batchesPerEpoch() / perEpoch);
+    return new Start(epoch, batch, g, 0, 0, 0, 0);
+  }
+
+  /** Sync mode, after contributing: the chief runs the round; everyone takes their token. */
+  private long finishSyncStep() {
+    if (role.chief()) {
+      session.runner().addTarget(roundOp).run();
+    }
+    try (Result r = session.runner().fetch(token).run()) {
+      return ((TInt64) r.get(0)).getLong();
+    }
+  }
+
+  private boolean isInitialized() {
+    try (Result r = session.runner().fetch(initialized).run()) {
+      return ((TBool) r.get(0)).getBoolean();
+    }
+  }
+
+  private long globalStep() {
+    try (Result r = session.runner().fetch(globalStepVar).run()) {
+      return ((TInt64) r.get(0)).getLong();
+    }
+  }
+
+  private double currentRate() {
+    if (role == null || role.chief()) {
+      return schedule.rate();
+    }
+    try (Result r = session.runner().fetch(learningRate).run()) {
+      return ((TFloat32) r.get(0)).getFloat();
+    }
+  }
+
+  private void say(String message) {
+    listeners.forEach(l -> l.onMessage(message));
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the chief", e);
+    }
   }
 
   /**

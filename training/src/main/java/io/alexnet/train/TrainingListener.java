@@ -13,6 +13,9 @@ public interface TrainingListener {
 
   default void onStart(int startEpoch, long startStep) {}
 
+  /** Something worth a line that is not a step or an epoch (e.g. waiting for a cluster). */
+  default void onMessage(String message) {}
+
   default void onStep(Step s) {}
 
   default void onEpoch(Epoch e) {}
