@@ -1,5 +1,8 @@
 package io.alexnet.cli;
 
+import io.alexnet.cluster.ClusterServer;
+import io.alexnet.cluster.ClusterSpec;
+import io.alexnet.cluster.WorkerRole;
 import io.alexnet.data.Augmentation;
 import io.alexnet.data.DataSources;
 import io.alexnet.data.DataStats;
@@ -25,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.tensorflow.Graph;
+import org.tensorflow.proto.ConfigProto;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -142,13 +146,51 @@ final class TrainCommand implements Callable<Integer> {
           + " Default: ${DEFAULT-VALUE}.")
   int labelBase;
 
+  @Option(names = "--cluster", paramLabel = "JOB=HOST:PORT[,HOST:PORT...]",
+      description = "Train on a cluster: one flag for the ps tasks (they hold the variables),"
+          + " one for the workers, the same in every process; with --job and --task. Only on a"
+          + " trusted network: TensorFlow's servers listen on all interfaces, unauthenticated.")
+  List<String> cluster;
+
+  @Option(names = "--job", description = "This process's job in --cluster: worker or ps.")
+  String job;
+
+  @Option(names = "--task", defaultValue = "0",
+      description = "This process's index in its --job (worker 0 is the chief)."
+          + " Default: ${DEFAULT-VALUE}.")
+  int task;
+
+  @Option(names = "--sync",
+      description = "With --cluster: average every worker's gradients into one update per step"
+          + " (all workers wait for each other). Default: asynchronous updates.")
+  boolean sync;
+
   @Mixin ModelOptions model;
 
   @Override
   public Integer call() throws Exception {
-    Path runPath = out != null ? out : Path.of("runs", runName(data));
+    ClusterSpec spec = null;
+    if (cluster != null && !cluster.isEmpty()) {
+      spec = ClusterSpec.parse(cluster);
+      if (job == null) {
+        throw new IllegalArgumentException("--cluster needs --job worker or --job ps, and --task");
+      }
+      spec.checkTask(job, task);
+      if (job.equals(ClusterSpec.PS)) {
+        return servePs(spec);
+      }
+    } else if (job != null || sync) {
+      throw new IllegalArgumentException("--job, --task and --sync are for cluster training:"
+          + " give --cluster ps=HOST:PORT --cluster worker=HOST:PORT,...");
+    }
+    // A cluster's other workers share the chief's data but keep their own logs.
+    boolean follower = spec != null && task > 0;
+    Path runPath = out != null ? out
+        : Path.of("runs", runName(data) + (follower ? "-worker" + task : ""));
     RunDir run = new RunDir(runPath);
-    if (run.exists() && !resume) {
+    if (follower) {
+      resume = false;
+    } else if (run.exists() && !resume) {
       throw new IllegalArgumentException(runPath + " already holds a run: pass --resume to"
           + " continue it, or --out DIR for a new one");
     }
@@ -172,6 +214,15 @@ final class TrainCommand implements Callable<Integer> {
     }
     trainData = Subset.first(trainData, limit);
     valSet = Subset.first(valSet, valLimit);
+    Dataset allTrain = trainData;
+    if (spec != null) {
+      int workers = spec.count(ClusterSpec.WORKER);
+      trainData = Subset.shard(trainData, task, workers);
+      if (sync) {
+        // Lockstep: every worker must run the same number of steps.
+        trainData = Subset.first(trainData, allTrain.size() / workers);
+      }
+    }
     System.out.println("training data:   " + trainData.describe());
     System.out.println("validation data: " + valSet.describe());
 
@@ -187,8 +238,8 @@ final class TrainCommand implements Callable<Integer> {
       m = model.config(trainData.numClasses());
       Preprocessor raw = new Preprocessor(m.imageSize(), null);
       System.out.printf(Locale.ROOT, "computing the mean image and colour PCA over %d images...%n",
-          statsImages <= 0 ? trainData.size() : Math.min(statsImages, trainData.size()));
-      stats = DataStats.compute(trainData, raw, statsImages);
+          statsImages <= 0 ? allTrain.size() : Math.min(statsImages, allTrain.size()));
+      stats = DataStats.compute(allTrain, raw, statsImages);
       scale = switch (inputScale) {
         case "paper" -> 1f;
         case "unit" -> (float) (1 / stats.pixelStd());
@@ -215,8 +266,16 @@ final class TrainCommand implements Callable<Integer> {
     if (replicas.size() > 1) {
       System.out.println(replicas.size() + " replicas: " + replicas);
     }
+    ConfigProto sessionConfig = SessionConfig.create(virtualCpus, threads, 0);
+    WorkerRole role = null;
+    if (spec != null) {
+      ClusterServer server = ClusterServer.start(spec, ClusterSpec.WORKER, task, sessionConfig);
+      role = new WorkerRole(spec, task, sync, server.target());
+      System.out.println(role + ", serving on " + server.address() + "; variables on "
+          + role.variableDevices());
+    }
     try (Trainer t = new Trainer(m, replicas, tc, trainData, valSet, pre, aug, run.checkpoints(),
-        SessionConfig.create(virtualCpus, threads, 0), listeners)) {
+        sessionConfig, listeners, role)) {
       System.out.printf(Locale.ROOT, "%d steps per epoch of %d images; run folder %s%n",
           t.batchesPerEpoch(), trainData.size(), runPath.toAbsolutePath());
       h = t.fit(resume);
@@ -224,9 +283,26 @@ final class TrainCommand implements Callable<Integer> {
     if (h.outcome() == History.Outcome.DIVERGED) {
       return 3;
     }
+    if (follower) {
+      System.out.println("done: this worker's curves in " + runPath.resolve(TrainingPlot.FILE)
+          + "; the chief (worker 0) holds the checkpoints");
+      return 0;
+    }
     System.out.println("done: checkpoints in " + run.checkpoints() + ", curves in "
         + runPath.resolve(TrainingPlot.FILE) + " and " + runPath.resolve(CsvLogger.EPOCHS)
         + "; TensorBoard: tensorboard --logdir " + runPath);
+    return 0;
+  }
+
+  /** A ps task: serves the variables to the workers until the process is killed. */
+  private int servePs(ClusterSpec spec) {
+    ClusterServer server = ClusterServer.start(spec, ClusterSpec.PS, task,
+        SessionConfig.create(1, threads, 0));
+    System.out.println("ps task " + task + " of " + spec.count(ClusterSpec.PS) + " serving on "
+        + server.address() + " for cluster " + spec + "; it holds variables for the workers and"
+        + " runs until killed (Ctrl-C). Only on a trusted network: the port takes commands from"
+        + " anyone who reaches it.");
+    server.join();
     return 0;
   }
 

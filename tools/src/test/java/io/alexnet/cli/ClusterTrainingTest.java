@@ -1,0 +1,227 @@
+package io.alexnet.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.alexnet.data.Synthetic;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Between-graph training on loopback: a ps task and two worker tasks, each its own JVM running
+ * `alexnet train --cluster ...`, as users would start them on separate machines.
+ */
+class ClusterTrainingTest {
+  private static final Pattern STEP_LINE = Pattern.compile("(?m)^epoch \\d+/\\d+  step (\\d+) ");
+  private static final Pattern RAN =
+      Pattern.compile("worker task (\\d) ran (\\d+) steps; global step (\\d+)");
+
+  @TempDir Path tmp;
+  private final List<Process> started = new ArrayList<>();
+
+  @AfterEach
+  void endEveryProcess() throws InterruptedException {
+    for (Process p : started) {
+      p.destroyForcibly();
+    }
+    for (Process p : started) {
+      p.waitFor();
+    }
+  }
+
+  @Test
+  void asyncWorkersShareOneModelSurviveAKilledWorkerAndTheChiefResumes() throws Exception {
+    Path data = tmp.resolve("data");
+    int[] labels = new int[640];
+    Synthetic.writeIdx(data, "train", Synthetic.images(640, 1, labels), labels, true);
+    int[] testLabels = new int[64];
+    Synthetic.writeIdx(data, "t10k", Synthetic.images(64, 2, testLabels), testLabels, true);
+    int ps = freePort(), w0 = freePort(), w1 = freePort();
+    List<String> cluster = List.of("--cluster", "ps=127.0.0.1:" + ps, "--cluster",
+        "worker=127.0.0.1:" + w0 + ",127.0.0.1:" + w1);
+    List<String> model = List.of("--data", data.toString(), "--width", "0.125", "--image-size",
+        "67", "--batch", "16", "--init", "he", "--hidden-bias", "0.1", "--input-scale", "unit",
+        "--log-every", "5", "--checkpoint-every", "10", "--threads", "1", "--workers", "1",
+        "--val-limit", "32");
+    Path chiefRun = tmp.resolve("chief");
+
+    Task psTask = start("ps", cluster, List.of("--job", "ps", "--task", "0"));
+    psTask.await("serving on 127.0.0.1:" + ps, Duration.ofSeconds(60));
+
+    // Phase 1: both workers train 3 epochs of their shards, updating the ps asynchronously.
+    Task chief = start("chief", cluster, concat(model, "--job", "worker", "--task", "0",
+        "--out", chiefRun.toString(), "--epochs", "3"));
+    Task other = start("worker1", cluster, concat(model, "--job", "worker", "--task", "1",
+        "--out", tmp.resolve("worker1").toString(), "--epochs", "3"));
+    assertEquals(0, chief.exit(Duration.ofMinutes(3)), chief.log());
+    assertEquals(0, other.exit(Duration.ofMinutes(3)), other.log());
+    long[] a = ran(chief.log()), b = ran(other.log());
+    assertTrue(a[0] > 0 && b[0] > 0, "both workers made progress: " + a[0] + ", " + b[0]);
+    // Every update of either worker went into the one global step, none lost.
+    assertEquals(a[0] + b[0], Math.max(a[1], b[1]), chief.log() + other.log());
+    assertTrue(other.log().contains("no validation here"), other.log());
+    List<String> epochs = Files.readAllLines(chiefRun.resolve("epochs.csv"));
+    double first = trainLoss(epochs.get(1)), last = trainLoss(epochs.get(epochs.size() - 1));
+    assertTrue(last < first, "train loss fell: " + epochs);
+
+    // The chief's checkpoint restores in a plain single-process run.
+    String[] eval = SummaryCommandTest.cli("eval", "--model", chiefRun.toString(), "--data",
+        data.toString(), "--json");
+    assertEquals("0", eval[0], eval[2]);
+    assertTrue(eval[1].contains("\"examples\":64"), eval[1]);
+
+    // Phase 2: kill the chief mid-run; the other worker goes on; the restarted chief resumes
+    // from its newest checkpoint.
+    Task chief2 = start("chief2", cluster, concat(model, "--job", "worker", "--task", "0",
+        "--out", chiefRun.toString(), "--epochs", "60", "--resume"));
+    Task other2 = start("worker1b", cluster, concat(model, "--job", "worker", "--task", "1",
+        "--out", tmp.resolve("worker1b").toString(), "--epochs", "60"));
+    chief2.awaitSteps(3, Duration.ofMinutes(2));
+    other2.awaitSteps(1, Duration.ofMinutes(2));
+    chief2.process.destroyForcibly().waitFor();
+    int before = other2.steps();
+    other2.awaitSteps(before + 3, Duration.ofMinutes(2));
+    assertTrue(other2.process.isAlive(), other2.log());
+
+    Path newest;
+    try (Stream<Path> s = Files.list(chiefRun.resolve("checkpoints"))) {
+      newest = s.filter(p -> p.getFileName().toString().matches("ckpt-\\d+"))
+          .max((x, y) -> Long.compare(step(x), step(y))).orElseThrow();
+    }
+    Task chief3 = start("chief3", cluster, concat(model, "--job", "worker", "--task", "0",
+        "--out", chiefRun.toString(), "--epochs", "60", "--resume"));
+    chief3.await("restored " + newest, Duration.ofMinutes(2));
+    chief3.awaitSteps(1, Duration.ofMinutes(2));
+    assertTrue(other2.process.isAlive(), other2.log());
+  }
+
+  @Test
+  void syncWorkersTakeOneAveragedStepTogether() throws Exception {
+    Path data = tmp.resolve("data");
+    int[] labels = new int[330];
+    Synthetic.writeIdx(data, "train", Synthetic.images(330, 3, labels), labels, true);
+    int[] testLabels = new int[16];
+    Synthetic.writeIdx(data, "t10k", Synthetic.images(16, 4, testLabels), testLabels, true);
+    int ps = freePort(), w0 = freePort(), w1 = freePort();
+    List<String> cluster = List.of("--cluster", "ps=127.0.0.1:" + ps, "--cluster",
+        "worker=127.0.0.1:" + w0 + ",127.0.0.1:" + w1);
+    List<String> model = List.of("--data", data.toString(), "--width", "0.125", "--image-size",
+        "67", "--batch", "16", "--init", "he", "--hidden-bias", "0.1", "--input-scale", "unit",
+        "--log-every", "5", "--threads", "1", "--workers", "1", "--epochs", "2", "--sync");
+    start("ps", cluster, List.of("--job", "ps", "--task", "0"))
+        .await("serving on 127.0.0.1:" + ps, Duration.ofSeconds(60));
+    Task chief = start("chief", cluster, concat(model, "--job", "worker", "--task", "0",
+        "--out", tmp.resolve("chief").toString()));
+    Task other = start("worker1", cluster, concat(model, "--job", "worker", "--task", "1",
+        "--out", tmp.resolve("worker1").toString()));
+    assertEquals(0, chief.exit(Duration.ofMinutes(3)), chief.log());
+    assertEquals(0, other.exit(Duration.ofMinutes(3)), other.log());
+    long[] a = ran(chief.log()), b = ran(other.log());
+    // 313 training examples, 156 per worker after an even split: 10 batches an epoch.
+    assertEquals(20, a[0], chief.log());
+    assertEquals(20, b[0], other.log());
+    // One update per round of both workers' gradients: the global step counts rounds.
+    assertEquals(20, a[1], chief.log());
+    assertEquals(20, b[1], other.log());
+    assertTrue(chief.log().contains("synchronous"), chief.log());
+    assertTrue(Files.exists(tmp.resolve("chief/checkpoints/ckpt-20/variables.index")));
+  }
+
+  private static long step(Path ckpt) {
+    return Long.parseLong(ckpt.getFileName().toString().substring("ckpt-".length()));
+  }
+
+  private static double trainLoss(String csvRow) {
+    return Double.parseDouble(csvRow.split(",")[2]);
+  }
+
+  /** {steps this worker ran, global step it saw at the end}. */
+  private static long[] ran(String log) {
+    Matcher m = RAN.matcher(log);
+    assertTrue(m.find(), log);
+    return new long[] {Long.parseLong(m.group(2)), Long.parseLong(m.group(3))};
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static List<String> concat(List<String> a, String... b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(List.of(b));
+    return out;
+  }
+
+  private Task start(String name, List<String> cluster, List<String> args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+        "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "train"));
+    cmd.addAll(cluster);
+    cmd.addAll(args);
+    Path log = tmp.resolve(name + ".log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+        .start();
+    started.add(p);
+    return new Task(p, log);
+  }
+
+  private record Task(Process process, Path logFile) {
+    String log() {
+      try {
+        return Files.readString(logFile, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return "(no log: " + e + ")";
+      }
+    }
+
+    int steps() {
+      Matcher m = STEP_LINE.matcher(log());
+      int n = 0;
+      while (m.find()) {
+        n++;
+      }
+      return n;
+    }
+
+    void await(String text, Duration limit) throws InterruptedException {
+      long end = System.nanoTime() + limit.toNanos();
+      while (!log().contains(text)) {
+        assertTrue(process.isAlive() || log().contains(text), "ended before '" + text + "':\n"
+            + log());
+        assertTrue(System.nanoTime() < end, "no '" + text + "' within " + limit + ":\n" + log());
+        Thread.sleep(200);
+      }
+    }
+
+    void awaitSteps(int n, Duration limit) throws InterruptedException {
+      long end = System.nanoTime() + limit.toNanos();
+      while (steps() < n) {
+        assertTrue(process.isAlive(), "ended before " + n + " step lines:\n" + log());
+        assertTrue(System.nanoTime() < end, "fewer than " + n + " step lines within " + limit
+            + ":\n" + log());
+        Thread.sleep(200);
+      }
+    }
+
+    int exit(Duration limit) throws InterruptedException {
+      if (!process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        fail("still running after " + limit + ":\n" + log());
+      }
+      return process.exitValue();
+    }
+  }
+}
