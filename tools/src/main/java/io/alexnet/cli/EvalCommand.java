@@ -5,9 +5,11 @@ import io.alexnet.data.Dataset;
 import io.alexnet.data.Subset;
 import io.alexnet.report.ConfusionReport;
 import io.alexnet.train.EvalResult;
+import io.alexnet.train.EvalShard;
 import io.alexnet.train.Evaluator;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,10 +17,11 @@ import picocli.CommandLine.Option;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = "Top-1 and top-5 error of a model on a dataset, per-class accuracy and the"
-        + " confusion matrix (CSV and PNG).")
+        + " confusion matrix (CSV and PNG). A large set can be split over machines: each runs"
+        + " --shard I/N --partial FILE, then --merge FILE... gives the whole set's numbers.")
 final class EvalCommand implements Callable<Integer> {
 
-  @Option(names = "--model", required = true, description = "A SavedModel folder or a run folder.")
+  @Option(names = "--model", description = "A SavedModel folder or a run folder.")
   Path model;
 
   @Option(names = "--data", defaultValue = "fashion-mnist",
@@ -51,13 +54,39 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--trust", description = "Load a SavedModel even with unexpected ops.")
   boolean trust;
 
+  @Option(names = "--shard", paramLabel = "I/N",
+      description = "Score only shard I of N (examples I, I+N, ...), e.g. 0/4 on the first of"
+          + " four machines.")
+  String shard;
+
+  @Option(names = "--partial", paramLabel = "FILE",
+      description = "With --shard: also save the shard's counts here, for --merge.")
+  Path partial;
+
+  @Option(names = "--merge", arity = "1..*", paramLabel = "FILE",
+      description = "Merge the --partial files of every shard into the whole set's report"
+          + " (no model or data needed).")
+  List<Path> merge;
+
   @Override
   public Integer call() throws Exception {
+    if (merge != null) {
+      return merged();
+    }
+    if (model == null) {
+      throw new IllegalArgumentException("--model is required (or --merge to combine shards)");
+    }
+    if (partial != null && shard == null) {
+      throw new IllegalArgumentException("--partial saves a shard's counts: give --shard I/N");
+    }
     if (data.equals(DataSources.FASHION_MNIST)) {
       FashionMnistInstall.ensure();
     }
+    int[] part = shard == null ? new int[] {0, 1} : parseShard(shard);
     try (LoadedModel m = LoadedModel.open(model, trust)) {
-      Dataset d = Subset.first(DataSources.open(data, true, m.labels.size(), labelBase), limit);
+      Dataset d = Subset.shard(
+          Subset.first(DataSources.open(data, true, m.labels.size(), labelBase), limit),
+          part[0], part[1]);
       if (!json) {
         System.out.println("model: " + m.description);
         System.out.println("data:  " + d.describe());
@@ -73,40 +102,93 @@ final class EvalCommand implements Callable<Integer> {
               done / secs);
         }
       });
-      Path dir = out != null ? out : model;
-      Files.createDirectories(dir);
-      ConfusionReport.writeCsv(r, m.labels, dir.resolve("confusion.csv"));
-      boolean png = ConfusionReport.writePng(r, m.labels, dir.resolve("confusion.png"));
-      double[] acc = r.perClassAccuracy();
-      if (json) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT,
-            "{\"examples\":%d,\"skipped\":%d,\"crops\":%d,\"top1_error\":%.6f,\"top5_error\":%.6f,"
-                + "\"images_per_second\":%.2f,\"per_class_accuracy\":{", r.examples(), r.bad(),
-            crops, r.top1Error(), r.top5Error(), r.imagesPerSecond()));
-        for (int c = 0; c < acc.length; c++) {
-          sb.append(c == 0 ? "" : ",").append('"').append(name(m, c).replace("\"", "\\\""))
-              .append("\":").append(Double.isNaN(acc[c]) ? "null"
-                  : String.format(Locale.ROOT, "%.6f", acc[c]));
+      if (partial != null) {
+        new EvalShard(part[0], part[1], crops, m.description, data, m.labels, r).save(partial);
+        if (!json) {
+          System.out.println("shard " + part[0] + "/" + part[1] + " counts saved to " + partial
+              + "; merge all shards with eval --merge");
         }
-        sb.append(String.format("},\"confusion_csv\":\"%s\"}", dir.resolve("confusion.csv")));
-        System.out.println(sb);
-      } else {
-        System.out.printf(Locale.ROOT, "%d images (%d unreadable skipped), %d crop%s: top-1 error"
-            + " %.4f, top-5 error %.4f, %.1f images/s%n", r.examples(), r.bad(), crops,
-            crops == 1 ? "" : "s", r.top1Error(), r.top5Error(), r.imagesPerSecond());
-        for (int c = 0; c < acc.length; c++) {
-          System.out.printf(Locale.ROOT, "  %-20s %s%n", name(m, c),
-              Double.isNaN(acc[c]) ? "(no examples)" : String.format(Locale.ROOT, "%.4f", acc[c]));
-        }
-        System.out.println("confusion matrix: " + dir.resolve("confusion.csv")
-            + (png ? " and " + dir.resolve("confusion.png") : ""));
       }
+      report(r, m.labels, out != null ? out : model);
     }
     return 0;
   }
 
-  private static String name(LoadedModel m, int c) {
-    return c < m.labels.size() ? m.labels.get(c) : Integer.toString(c);
+  private int merged() throws Exception {
+    if (model != null || shard != null || partial != null) {
+      throw new IllegalArgumentException("--merge combines saved shards: it takes no --model,"
+          + " --shard or --partial");
+    }
+    List<EvalShard> shards = new java.util.ArrayList<>();
+    for (Path f : merge) {
+      if (!Files.isRegularFile(f)) {
+        throw new IllegalArgumentException("no shard file " + f);
+      }
+      shards.add(EvalShard.load(f));
+    }
+    EvalResult r = EvalShard.merge(shards);
+    crops = shards.get(0).crops();
+    if (shards.stream().map(EvalShard::model).distinct().count() > 1) {
+      System.err.println("note: the shards name different model paths (fine if they are copies"
+          + " of one model): " + shards.stream().map(EvalShard::model).distinct().toList());
+    }
+    if (!json) {
+      System.out.println("merged " + shards.size() + " shards of " + shards.get(0).model()
+          + " on " + shards.get(0).data());
+    }
+    report(r, shards.get(0).labels(), out != null ? out : merge.get(0).toAbsolutePath()
+        .getParent());
+    return 0;
+  }
+
+  private void report(EvalResult r, List<String> labels, Path dir) throws java.io.IOException {
+    Files.createDirectories(dir);
+    ConfusionReport.writeCsv(r, labels, dir.resolve("confusion.csv"));
+    boolean png = ConfusionReport.writePng(r, labels, dir.resolve("confusion.png"));
+    double[] acc = r.perClassAccuracy();
+    if (json) {
+      StringBuilder sb = new StringBuilder();
+      sb.append(String.format(Locale.ROOT,
+          "{\"examples\":%d,\"skipped\":%d,\"crops\":%d,\"top1_error\":%.6f,\"top5_error\":%.6f,"
+              + "\"images_per_second\":%.2f,\"per_class_accuracy\":{", r.examples(), r.bad(),
+          crops, r.top1Error(), r.top5Error(), r.imagesPerSecond()));
+      for (int c = 0; c < acc.length; c++) {
+        sb.append(c == 0 ? "" : ",").append('"').append(name(labels, c).replace("\"", "\\\""))
+            .append("\":").append(Double.isNaN(acc[c]) ? "null"
+                : String.format(Locale.ROOT, "%.6f", acc[c]));
+      }
+      sb.append(String.format("},\"confusion_csv\":\"%s\"}", dir.resolve("confusion.csv")));
+      System.out.println(sb);
+    } else {
+      System.out.printf(Locale.ROOT, "%d images (%d unreadable skipped), %d crop%s: top-1 error"
+          + " %.4f, top-5 error %.4f, %.1f images/s%n", r.examples(), r.bad(), crops,
+          crops == 1 ? "" : "s", r.top1Error(), r.top5Error(), r.imagesPerSecond());
+      for (int c = 0; c < acc.length; c++) {
+        System.out.printf(Locale.ROOT, "  %-20s %s%n", name(labels, c),
+            Double.isNaN(acc[c]) ? "(no examples)" : String.format(Locale.ROOT, "%.4f", acc[c]));
+      }
+      System.out.println("confusion matrix: " + dir.resolve("confusion.csv")
+          + (png ? " and " + dir.resolve("confusion.png") : ""));
+    }
+  }
+
+  static int[] parseShard(String s) {
+    String[] p = s.split("/");
+    try {
+      if (p.length == 2) {
+        int i = Integer.parseInt(p[0].trim()), n = Integer.parseInt(p[1].trim());
+        if (n >= 1 && i >= 0 && i < n) {
+          return new int[] {i, n};
+        }
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the message
+    }
+    throw new IllegalArgumentException("--shard takes I/N with 0 <= I < N, e.g. 0/4; got '" + s
+        + "'");
+  }
+
+  private static String name(List<String> labels, int c) {
+    return c < labels.size() ? labels.get(c) : Integer.toString(c);
   }
 }

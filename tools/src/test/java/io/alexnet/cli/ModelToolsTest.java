@@ -8,6 +8,7 @@ import io.alexnet.train.RunDir;
 import io.alexnet.train.TinyRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,6 +43,41 @@ class ModelToolsTest {
     String[] bad = cli("inspect", tmp.resolve("nope").toString());
     assertEquals("2", bad[0]);
     assertTrue(bad[2].contains("no such model folder"), bad[2]);
+  }
+
+  @Test
+  void shardedEvaluationMergesToTheWholeSetsNumbers() throws Exception {
+    Path data = TinyRun.data(tmp);
+    String[] whole = cli("eval", "--model", model.toString(), "--data", data.toString(),
+        "--out", tmp.resolve("whole").toString());
+    assertEquals("0", whole[0], whole[2]);
+    List<String> parts = new java.util.ArrayList<>(List.of("eval", "--merge"));
+    for (int i = 0; i < 3; i++) {
+      Path part = tmp.resolve("part-" + i + ".eval");
+      String[] r = cli("eval", "--model", model.toString(), "--data", data.toString(),
+          "--shard", i + "/3", "--partial", part.toString(), "--out",
+          tmp.resolve("shard" + i).toString());
+      assertEquals("0", r[0], r[2]);
+      assertTrue(r[1].contains("(shard " + i + " of 3: " + (i < 1 ? 22 : 21) + ")"), r[1]);
+      parts.add(part.toString());
+    }
+    parts.addAll(List.of("--out", tmp.resolve("merged").toString()));
+    String[] merged = cli(parts.toArray(String[]::new));
+    assertEquals("0", merged[0], merged[2]);
+    // Same counts, same errors, same per-class table and confusion matrix as one pass.
+    assertEquals(summary(whole[1]), summary(merged[1]));
+    assertEquals(Files.readAllLines(tmp.resolve("whole/confusion.csv")),
+        Files.readAllLines(tmp.resolve("merged/confusion.csv")));
+    String[] missing = cli("eval", "--merge", parts.get(2), parts.get(3));
+    assertEquals("2", missing[0]);
+    assertTrue(missing[2].contains("shard 2/3 is missing"), missing[2]);
+  }
+
+  /** The report lines without the images/s figure, which differs between runs. */
+  private static List<String> summary(String out) {
+    return out.lines().filter(l -> !l.contains("images/s") || l.contains("top-1 error"))
+        .filter(l -> l.startsWith("  ") || l.contains("top-1 error"))
+        .map(l -> l.replaceAll(", [0-9.]+ images/s", "")).toList();
   }
 
   @Test

@@ -9,6 +9,22 @@ public record EvalResult(
     int examples, int bad, double top1Error, double top5Error, long[][] confusion,
     double seconds) {
 
+  /** A result from counts: top-1 comes from the confusion matrix's diagonal. */
+  public static EvalResult of(int examples, int bad, long top5Hits, long[][] confusion,
+      double seconds) {
+    long top1 = 0;
+    for (int c = 0; c < confusion.length; c++) {
+      top1 += confusion[c][c];
+    }
+    return new EvalResult(examples, bad, examples == 0 ? Double.NaN : 1 - (double) top1 / examples,
+        examples == 0 ? Double.NaN : 1 - (double) top5Hits / examples, confusion, seconds);
+  }
+
+  /** Examples whose label was among the five most probable classes. */
+  public long top5Hits() {
+    return examples == 0 ? 0 : Math.round((1 - top5Error) * examples);
+  }
+
   public double imagesPerSecond() {
     return seconds > 0 ? examples / seconds : 0;
   }
