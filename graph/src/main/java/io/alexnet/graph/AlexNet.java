@@ -278,12 +278,16 @@ public final class AlexNet implements TrainingNetwork {
     return r;
   }
 
-  /** Overlapping max-pooling, Section 3.4: 3x3 windows, stride 2. */
+  /**
+   * Overlapping max-pooling, Section 3.4: 3x3 windows, stride 2. Built as TensorFlow's MaxPool
+   * (window in attributes), not the MaxPoolV2 that TF Java's Ops make (window in tensors): only
+   * MaxPool is replaced by oneDNN's kernels, whose gradient is far faster on the CPU.
+   */
   private Operand<TFloating> maxPool(String layer, int t, Operand<TFloating> x) {
     Ops o = layerOps(layer, t);
-    Operand<TFloating> y =
-        o.nn.maxPool(x, o.constant(new int[] {1, 3, 3, 1}), o.constant(new int[] {1, 2, 2, 1}),
-            "VALID");
+    Operand<TFloating> y = o.scope().opBuilder("MaxPool", "MaxPool").addInput(x.asOutput())
+        .setAttr("ksize", new long[] {1, 3, 3, 1}).setAttr("strides", new long[] {1, 2, 2, 1})
+        .setAttr("padding", "VALID").build().output(0);
     addRow(layer, t, y, 0, 0);
     return y;
   }

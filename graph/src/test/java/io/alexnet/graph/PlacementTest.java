@@ -176,11 +176,13 @@ class PlacementTest {
           }
           assertEquals(7, onB); // conv1..conv5, fc6, fc7 of tower B
           // And the memory-bound backward ops split evenly between the towers.
-          for (String type : List.of("MaxPoolGradV2", "LRNGrad")) {
+          for (String type : List.of("MaxPoolGrad", "MatMul")) {
             long a = 0, b = 0;
             for (var e : where.entrySet()) {
               var op = g.operation(e.getKey());
-              if (op != null && op.type().equals(type)) {
+              // MatMul: the LRN gradients' window sums (gradients_lrnN scopes).
+              if (op != null && op.type().equals(type) && (type.startsWith("MaxPool")
+                  || e.getKey().startsWith(LrnAwareGradients.PREFIX + "_lrn"))) {
                 a += e.getValue().endsWith("CPU:0") ? 1 : 0;
                 b += e.getValue().endsWith("CPU:1") ? 1 : 0;
               }

@@ -81,7 +81,7 @@ class ReplicatedAlexNetTest {
       Step s = step(net, g, 4, 5);
       assertEquals(5 * 6, s.probabilities().length);
       Map<String, String> where = PlacementTest.placements(s.md());
-      int checked = 0;
+      Set<String> seen = new HashSet<>();
       for (var e : where.entrySet()) {
         var m = java.util.regex.Pattern.compile(
             "replica([01])/(conv[1-5]|lrn[12]|pool[125]|fc[67])/([AB])/.*").matcher(e.getKey());
@@ -89,10 +89,11 @@ class ReplicatedAlexNetTest {
           int device = 2 * Integer.parseInt(m.group(1)) + (m.group(3).equals("A") ? 0 : 1);
           assertTrue(e.getValue().endsWith("CPU:" + device), e.getKey() + " ran on "
               + e.getValue());
-          checked++;
+          seen.add(m.group(1) + m.group(2) + m.group(3));
         }
       }
-      assertTrue(checked > 80, "replica/tower ops seen: " + checked);
+      // 2 replicas x 12 layers (conv1-5, lrn1-2, pool1/2/5, fc6-7) x 2 towers, all traced.
+      assertEquals(48, seen.size(), "replica/layer/tower seen: " + seen);
       Set<String> averaging = new HashSet<>();
       where.forEach((node, dev) -> {
         if (node.startsWith(LrnAwareGradients.PREFIX + "_mean/")) {
