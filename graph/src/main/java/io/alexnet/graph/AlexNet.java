@@ -74,6 +74,7 @@ public final class AlexNet implements TrainingNetwork {
   private final Map<String, LayerRow> rows = new LinkedHashMap<>();
   private final Map<String, List<Output<TFloating>>> outputs = new LinkedHashMap<>();
   private final Map<String, Ops> layerScopes = new HashMap<>();
+  private final Map<String, Output<TFloating>> preActivations = new HashMap<>();
   private int lrnLayers = 0;
   private long opSeed = 0;
 
@@ -235,7 +236,9 @@ public final class AlexNet implements TrainingNetwork {
     var w = weights(o, layer, t, Shape.of(k, k, in, out), k * k * in);
     var b = biases(o, layer, t, out, biasValue);
     var y = o.nn.conv2d(x, w, List.of(1L, (long) stride, (long) stride, 1L), same ? "SAME" : "VALID");
-    Operand<TFloating> r = o.nn.relu(o.nn.biasAdd(y, b));
+    Operand<TFloating> pre = o.nn.biasAdd(y, b);
+    Operand<TFloating> r = o.nn.relu(pre);
+    preActivations.put(r.asOutput().op().name(), pre.asOutput());
     long[] d = r.shape().asArray();
     addRow(layer, t, r, w.shape().size() + out, d[1] * d[2] * out * k * k * in);
     return r;
@@ -273,6 +276,7 @@ public final class AlexNet implements TrainingNetwork {
             LocalResponseNormalization.beta(Lrn.PAPER_BETA));
     Operand<TFloating> r = type == (Class<?>) TFloat32.class ? generic(y) : o.dtypes.cast(y, type);
     lrns.add(new Lrn(lrnLayers, x.asOutput(), r.asOutput(), in.asOutput(), y.asOutput(),
+        preActivations.get(x.asOutput().op().name()),
         Lrn.PAPER_DEPTH_RADIUS, Lrn.PAPER_BIAS, Lrn.PAPER_ALPHA, Lrn.PAPER_BETA));
     addRow(layer, t, r, 0, 0);
     return r;

@@ -12,6 +12,11 @@ import org.tensorflow.types.family.TFloating;
  * <p>TensorFlow's LRN sums over {@code depthRadius} channels on each side and multiplies the sum
  * by {@code alpha} directly (no division by the window), which is the paper's formula with
  * n = 2 * depthRadius + 1.
+ *
+ * @param preActivation when the LRN's input is a ReLU's output, the ReLU's input (else null):
+ *     the backward pass then goes through that ReLU itself, so that TensorFlow's ReLU gradient,
+ *     which reads the ReLU's input, does not keep the convolution, bias and ReLU from being fused
+ *     into one kernel
  */
 public record Lrn(
     int stage,
@@ -19,6 +24,7 @@ public record Lrn(
     Output<? extends TFloating> output,
     Output<TFloat32> opInput,
     Output<TFloat32> opOutput,
+    Output<? extends TFloating> preActivation,
     long depthRadius,
     float bias,
     float alpha,

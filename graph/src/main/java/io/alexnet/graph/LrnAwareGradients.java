@@ -8,6 +8,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TFloating;
 
 /**
  * Graph gradients of a scalar with respect to the network's variables, correct through LRN.
@@ -61,8 +62,17 @@ public final class LrnAwareGradients {
       dys = new Output<?>[below.size()];
       for (int k = 0; k < below.size(); k++) {
         Lrn l = below.get(k);
-        ys[k] = l.input();
-        dys[k] = inputGradient(graph, l, g[mine.size() + k], prefix + "_lrn" + stage);
+        Output<?> dx = inputGradient(graph, l, g[mine.size() + k], prefix + "_lrn" + stage);
+        if (l.preActivation() == null) {
+          ys[k] = l.input();
+          dys[k] = dx;
+        } else {
+          // Through the ReLU before the LRN too, reading the ReLU's output (x > 0 exactly where
+          // relu(x) > 0): TF's own ReLU gradient would read its input, and a second reader of
+          // the pre-activation stops oneDNN from fusing convolution, bias and ReLU.
+          ys[k] = l.preActivation();
+          dys[k] = reluGradient(graph, l, dx, prefix + "_lrn" + stage);
+        }
       }
     }
     List<Output<?>> out = new ArrayList<>(params.size());
@@ -119,6 +129,13 @@ public final class LrnAwareGradients {
     var dx = o.reshape(o.math.sub(o.math.mul(g, scale), o.math.mul(x, window)),
         o.shape(l.opInput()));
     return is32 ? dx.asOutput() : o.dtypes.cast(dx, upstream.type()).asOutput();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Output<?> reluGradient(Graph graph, Lrn l, Output<?> dy, String scope) {
+    GraphOperation forward = (GraphOperation) l.opOutput().op();
+    Ops o = Ops.create(graph).withDevice(DevicePlan.spec(forward.device())).withSubScope(scope);
+    return o.nn.reluGrad((Operand<TFloating>) dy, (Operand<TFloating>) l.input()).asOutput();
   }
 
   /** value * (1 where |i - j| <= radius): a window sum across channels as a MatMul. */
