@@ -19,10 +19,12 @@ public final class StepProfile {
     Map<String, Double> ms = new HashMap<>();
     for (DeviceStepStats d : md.getStepStats().getDevStatsList()) {
       for (NodeExecStats n : d.getNodeStatsList()) {
+        // Grappler and oneDNN rewrite nodes, and a fused op keeps the name of the last op it
+        // swallowed (conv1/A/Relu runs convolution, bias and ReLU): label every node by the
+        // kernel that ran, from the trace, and by the graph's op type only when that is missing.
         GraphOperation op = g.operation(n.getNodeName());
-        // Grappler and oneDNN rewrite nodes (fused ops keep a name, not our type): label those
-        // by the executed kernel's own description.
-        String type = op != null ? op.type() : kernel(n);
+        String ran = kernel(n);
+        String type = !ran.equals(n.getNodeName()) ? ran : op != null ? op.type() : ran;
         ms.merge(type, n.getOpEndRelMicros() / 1000.0, Double::sum);
       }
     }
