@@ -105,7 +105,9 @@ public final class Evaluator {
             Example e;
             try {
               e = data.get(index);
-            } catch (BadExampleException x) {
+            } catch (BadExampleException | RuntimeException x) {
+              // Skipped and counted, as the batch loader does: a reader or decoder that throws
+              // on one image must not end the evaluation of the rest.
               return null;
             }
             float[] ten = new float[10 * per];

@@ -115,6 +115,50 @@ class EvaluatorTest {
   }
 
   @Test
+  void anImageThatFailsToDecodeIsSkippedAndCountedWithOneCropAndWithTen() {
+    // Image 1 throws as a broken decoder would (an unchecked exception, not BadExampleException).
+    Dataset d = new Dataset() {
+      @Override
+      public int size() {
+        return 3;
+      }
+
+      @Override
+      public List<String> classNames() {
+        return List.of("dark", "bright");
+      }
+
+      @Override
+      public Example get(int i) {
+        if (i == 1) {
+          throw new IllegalStateException("Unsupported JPEG process");
+        }
+        return new Example(flat(64, 200), 1);
+      }
+
+      @Override
+      public String describe() {
+        return "one broken";
+      }
+    };
+    Preprocessor pre = new Preprocessor(57, null);
+    Classifier bright = (x, n) -> {
+      float[] p = new float[2 * n];
+      for (int i = 0; i < n; i++) {
+        p[2 * i + 1] = x[i * 57 * 57 * 3] > 100 ? 1 : 0;
+        p[2 * i] = 1 - p[2 * i + 1];
+      }
+      return p;
+    };
+    for (int crops : new int[] {1, 10}) {
+      EvalResult r = Evaluator.evaluate(bright, d, pre, 10, 2, crops);
+      assertEquals(2, r.examples(), crops + " crops");
+      assertEquals(1, r.bad(), crops + " crops");
+      assertEquals(0.0, r.top1Error(), crops + " crops");
+    }
+  }
+
+  @Test
   void tenPatchesAreTheCornersTheCentreAndTheirMirrors() {
     Preprocessor pre = new Preprocessor(227, null); // canvas 256: corners at 0 and 29
     float[] canvas = new float[256 * 256 * 3];
