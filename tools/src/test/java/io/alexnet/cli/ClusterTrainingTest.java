@@ -42,22 +42,10 @@ class ClusterTrainingTest {
 
   @Test
   void asyncWorkersShareOneModelSurviveAKilledWorkerAndTheChiefResumes() throws Exception {
-    Path data = tmp.resolve("data");
-    int[] labels = new int[640];
-    Synthetic.writeIdx(data, "train", Synthetic.images(640, 1, labels), labels, true);
-    int[] testLabels = new int[64];
-    Synthetic.writeIdx(data, "t10k", Synthetic.images(64, 2, testLabels), testLabels, true);
-    int ps = freePort(), w0 = freePort(), w1 = freePort();
-    List<String> cluster = List.of("--cluster", "ps=127.0.0.1:" + ps, "--cluster",
-        "worker=127.0.0.1:" + w0 + ",127.0.0.1:" + w1);
-    List<String> model = List.of("--data", data.toString(), "--width", "0.125", "--image-size",
-        "67", "--batch", "16", "--init", "he", "--hidden-bias", "0.1", "--input-scale", "unit",
-        "--log-every", "5", "--checkpoint-every", "10", "--threads", "1", "--workers", "1",
-        "--val-limit", "32");
+    Path data = data(640, 64);
+    List<String> cluster = startCluster();
+    List<String> model = concat(smallModel(data), "--checkpoint-every", "10", "--val-limit", "32");
     Path chiefRun = tmp.resolve("chief");
-
-    Task psTask = start("ps", cluster, List.of("--job", "ps", "--task", "0"));
-    psTask.await("serving on 127.0.0.1:" + ps, Duration.ofSeconds(60));
 
     // Phase 1: both workers train 3 epochs of their shards, updating the ps asynchronously.
     Task chief = start("chief", cluster, concat(model, "--job", "worker", "--task", "0",
@@ -108,19 +96,9 @@ class ClusterTrainingTest {
 
   @Test
   void syncWorkersTakeOneAveragedStepTogether() throws Exception {
-    Path data = tmp.resolve("data");
-    int[] labels = new int[330];
-    Synthetic.writeIdx(data, "train", Synthetic.images(330, 3, labels), labels, true);
-    int[] testLabels = new int[16];
-    Synthetic.writeIdx(data, "t10k", Synthetic.images(16, 4, testLabels), testLabels, true);
-    int ps = freePort(), w0 = freePort(), w1 = freePort();
-    List<String> cluster = List.of("--cluster", "ps=127.0.0.1:" + ps, "--cluster",
-        "worker=127.0.0.1:" + w0 + ",127.0.0.1:" + w1);
-    List<String> model = List.of("--data", data.toString(), "--width", "0.125", "--image-size",
-        "67", "--batch", "16", "--init", "he", "--hidden-bias", "0.1", "--input-scale", "unit",
-        "--log-every", "5", "--threads", "1", "--workers", "1", "--epochs", "2", "--sync");
-    start("ps", cluster, List.of("--job", "ps", "--task", "0"))
-        .await("serving on 127.0.0.1:" + ps, Duration.ofSeconds(60));
+    Path data = data(330, 16);
+    List<String> cluster = startCluster();
+    List<String> model = concat(smallModel(data), "--epochs", "2", "--sync");
     Task chief = start("chief", cluster, concat(model, "--job", "worker", "--task", "0",
         "--out", tmp.resolve("chief").toString()));
     Task other = start("worker1", cluster, concat(model, "--job", "worker", "--task", "1",
@@ -136,6 +114,33 @@ class ClusterTrainingTest {
     assertEquals(20, b[1], other.log());
     assertTrue(chief.log().contains("synchronous"), chief.log());
     assertTrue(Files.exists(tmp.resolve("chief/checkpoints/ckpt-20/variables.index")));
+  }
+
+  /** Generated IDX data: {@code train} training and {@code test} test images. */
+  private Path data(int train, int test) throws IOException {
+    Path data = tmp.resolve("data");
+    int[] labels = new int[train];
+    Synthetic.writeIdx(data, "train", Synthetic.images(train, 1, labels), labels, true);
+    int[] testLabels = new int[test];
+    Synthetic.writeIdx(data, "t10k", Synthetic.images(test, 2, testLabels), testLabels, true);
+    return data;
+  }
+
+  /** Starts the ps task of a 1 ps + 2 worker cluster on loopback; returns the --cluster flags. */
+  private List<String> startCluster() throws Exception {
+    int ps = freePort(), w0 = freePort(), w1 = freePort();
+    List<String> cluster = List.of("--cluster", "ps=127.0.0.1:" + ps, "--cluster",
+        "worker=127.0.0.1:" + w0 + ",127.0.0.1:" + w1);
+    start("ps", cluster, List.of("--job", "ps", "--task", "0"))
+        .await("serving on 127.0.0.1:" + ps, Duration.ofSeconds(60));
+    return cluster;
+  }
+
+  /** A small-width model, one TensorFlow thread per process: three JVMs share two cores. */
+  private static List<String> smallModel(Path data) {
+    return List.of("--data", data.toString(), "--width", "0.125", "--image-size", "67",
+        "--batch", "16", "--init", "he", "--hidden-bias", "0.1", "--input-scale", "unit",
+        "--log-every", "5", "--threads", "1", "--workers", "1");
   }
 
   private static long step(Path ckpt) {
