@@ -105,8 +105,7 @@ public final class LrnAwareGradients {
    * op runs in) whatever the network's precision.
    */
   public static Output<?> inputGradient(Graph graph, Lrn l, Output<?> upstream, String scope) {
-    GraphOperation forward = (GraphOperation) l.opOutput().op();
-    Ops o = Ops.create(graph).withDevice(DevicePlan.spec(forward.device())).withSubScope(scope);
+    Ops o = besideForward(graph, l, scope);
     boolean is32 = upstream.type() == TFloat32.class;
     Operand<TFloat32> dy = is32 ? float32(upstream) : o.dtypes.cast(upstream, TFloat32.class);
     int c = (int) l.opInput().shape().get(l.opInput().shape().numDimensions() - 1);
@@ -133,9 +132,14 @@ public final class LrnAwareGradients {
 
   @SuppressWarnings("unchecked")
   private static Output<?> reluGradient(Graph graph, Lrn l, Output<?> dy, String scope) {
-    GraphOperation forward = (GraphOperation) l.opOutput().op();
-    Ops o = Ops.create(graph).withDevice(DevicePlan.spec(forward.device())).withSubScope(scope);
+    Ops o = besideForward(graph, l, scope);
     return o.nn.reluGrad((Operand<TFloating>) dy, (Operand<TFloating>) l.input()).asOutput();
+  }
+
+  /** Ops under {@code scope} on the device the forward LRN runs on. */
+  private static Ops besideForward(Graph graph, Lrn l, String scope) {
+    GraphOperation forward = (GraphOperation) l.opOutput().op();
+    return Ops.create(graph).withDevice(DevicePlan.spec(forward.device())).withSubScope(scope);
   }
 
   /** value * (1 where |i - j| <= radius): a window sum across channels as a MatMul. */

@@ -109,7 +109,7 @@ final class EvalCommand implements Callable<Integer> {
               + "; merge all shards with eval --merge");
         }
       }
-      report(r, m.labels, out != null ? out : model);
+      report(r, crops, m.labels, out != null ? out : model);
     }
     return 0;
   }
@@ -127,7 +127,6 @@ final class EvalCommand implements Callable<Integer> {
       shards.add(EvalShard.load(f));
     }
     EvalResult r = EvalShard.merge(shards);
-    crops = shards.get(0).crops();
     if (shards.stream().map(EvalShard::model).distinct().count() > 1) {
       System.err.println("note: the shards name different model paths (fine if they are copies"
           + " of one model): " + shards.stream().map(EvalShard::model).distinct().toList());
@@ -136,12 +135,13 @@ final class EvalCommand implements Callable<Integer> {
       System.out.println("merged " + shards.size() + " shards of " + shards.get(0).model()
           + " on " + shards.get(0).data());
     }
-    report(r, shards.get(0).labels(), out != null ? out : merge.get(0).toAbsolutePath()
-        .getParent());
+    report(r, shards.get(0).crops(), shards.get(0).labels(),
+        out != null ? out : merge.get(0).toAbsolutePath().getParent());
     return 0;
   }
 
-  private void report(EvalResult r, List<String> labels, Path dir) throws java.io.IOException {
+  private void report(EvalResult r, int crops, List<String> labels, Path dir)
+      throws java.io.IOException {
     Files.createDirectories(dir);
     ConfusionReport.writeCsv(r, labels, dir.resolve("confusion.csv"));
     boolean png = ConfusionReport.writePng(r, labels, dir.resolve("confusion.png"));

@@ -203,21 +203,22 @@ class ClusterTrainingTest {
     }
 
     void await(String text, Duration limit) throws InterruptedException {
-      long end = System.nanoTime() + limit.toNanos();
-      while (!log().contains(text)) {
-        assertTrue(process.isAlive() || log().contains(text), "ended before '" + text + "':\n"
-            + log());
-        assertTrue(System.nanoTime() < end, "no '" + text + "' within " + limit + ":\n" + log());
-        Thread.sleep(200);
-      }
+      awaitLog(() -> log().contains(text), "'" + text + "'", limit);
     }
 
     void awaitSteps(int n, Duration limit) throws InterruptedException {
+      awaitLog(() -> steps() >= n, n + " step lines", limit);
+    }
+
+    /** Polls the log until {@code done}; fails if the process ends or time runs out first. */
+    private void awaitLog(java.util.function.BooleanSupplier done, String what, Duration limit)
+        throws InterruptedException {
       long end = System.nanoTime() + limit.toNanos();
-      while (steps() < n) {
-        assertTrue(process.isAlive(), "ended before " + n + " step lines:\n" + log());
-        assertTrue(System.nanoTime() < end, "fewer than " + n + " step lines within " + limit
-            + ":\n" + log());
+      while (!done.getAsBoolean()) {
+        // Checked again after the liveness test: the process may print it and exit between.
+        assertTrue(process.isAlive() || done.getAsBoolean(), "ended before " + what + ":\n"
+            + log());
+        assertTrue(System.nanoTime() < end, "no " + what + " within " + limit + ":\n" + log());
         Thread.sleep(200);
       }
     }

@@ -282,12 +282,15 @@ public final class Trainer implements AutoCloseable {
             try (Result r = run.run()) {
               batchLoss = ((TFloat32) r.get(0)).getFloat();
               probs = HostTensors.floats((TFloat32) r.get(1));
-              step = role == null ? step + 1 : computedAt != null ? step
-                  : ((TInt64) r.get(2)).getLong();
+              if (role == null) {
+                step++;
+              } else if (computedAt == null) {
+                step = ((TInt64) r.get(2)).getLong(); // async: every worker's updates count
+              }
             }
           }
           if (computedAt != null) {
-            step = finishSyncStep();
+            step = finishSyncStep(); // sync: the step the round moved the cluster to
           }
           if (!Double.isFinite(batchLoss)) {
             String why = "loss became " + batchLoss + " at step " + step + " (epoch "
