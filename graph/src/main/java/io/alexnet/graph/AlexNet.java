@@ -16,10 +16,8 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
-import org.tensorflow.op.nn.LocalResponseNormalization;
 import org.tensorflow.op.random.RandomStandardNormal;
 import org.tensorflow.types.TBool;
-import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TFloating;
@@ -70,12 +68,12 @@ public final class AlexNet implements TrainingNetwork {
 
   private final List<Param> params = new ArrayList<>();
   private final List<Lrn> lrns = new ArrayList<>();
+  private final List<HandGradient> handGradients = new ArrayList<>();
+  private final Map<String, Integer> handStages = new HashMap<>();
   private final List<Output<TFloating>> dropoutMasks = new ArrayList<>();
   private final Map<String, LayerRow> rows = new LinkedHashMap<>();
   private final Map<String, List<Output<TFloating>>> outputs = new LinkedHashMap<>();
   private final Map<String, Ops> layerScopes = new HashMap<>();
-  private final Map<String, Output<TFloating>> preActivations = new HashMap<>();
-  private int lrnLayers = 0;
   private long opSeed = 0;
 
   // Replication (see ReplicatedAlexNet): which replica this is, where variables are made or
@@ -178,13 +176,11 @@ public final class AlexNet implements TrainingNetwork {
     // conv1: 96 kernels 11x11x3, stride 4, no padding: 227 -> 55. ReLU, LRN, pool 3/2 -> 27.
     var conv1 = perTower(t -> conv("conv1", t, images, 11, 4, false, n.conv1() / t2, 0.0));
     var lrn1 = perTower(t -> lrn("lrn1", t, conv1.get(t)));
-    lrnLayers++;
     var pool1 = perTower(t -> maxPool("pool1", t, lrn1.get(t)));
 
     // conv2: 256 kernels 5x5x48, pad 2; grouped: each tower sees only its own 48 maps.
     var conv2 = perTower(t -> conv("conv2", t, pool1.get(t), 5, 1, true, n.conv2() / t2, bias()));
     var lrn2 = perTower(t -> lrn("lrn2", t, conv2.get(t)));
-    lrnLayers++;
     var pool2 = perTower(t -> maxPool("pool2", t, lrn2.get(t)));
 
     // conv3: 384 kernels 3x3x256, pad 1; full: each tower sees the maps of both towers.
@@ -238,7 +234,7 @@ public final class AlexNet implements TrainingNetwork {
     var y = o.nn.conv2d(x, w, List.of(1L, (long) stride, (long) stride, 1L), same ? "SAME" : "VALID");
     Operand<TFloating> pre = o.nn.biasAdd(y, b);
     Operand<TFloating> r = o.nn.relu(pre);
-    preActivations.put(r.asOutput().op().name(), pre.asOutput());
+    handGradients.add(new ConvRelu(handStage(layer), pre.asOutput(), r.asOutput()));
     long[] d = r.shape().asArray();
     addRow(layer, t, r, w.shape().size() + out, d[1] * d[2] * out * k * k * in);
     return r;
@@ -261,23 +257,17 @@ public final class AlexNet implements TrainingNetwork {
 
   /**
    * Local response normalization across channels (Section 3.3) with k=2, n=5, alpha=1e-4,
-   * beta=0.75. Each tower normalizes its own maps, as the paper's per-GPU layers did. The LRN
-   * kernels are float32-only, so a float64 net casts around it.
+   * beta=0.75. Each tower normalizes its own maps, as the paper's per-GPU layers did. Training
+   * writes the formula out (its backward step reuses the forward's denominators); inference runs
+   * TensorFlow's LRN kernel, which is as fast forward and keeps SavedModels to standard ops.
    */
   private Operand<TFloating> lrn(String layer, int t, Operand<TFloating> x) {
     Ops o = layerOps(layer, t);
-    Operand<TFloat32> in = type == (Class<?>) TFloat32.class ? as32(x) : o.dtypes.cast(x, TFloat32.class);
-    var y =
-        o.nn.localResponseNormalization(
-            in,
-            LocalResponseNormalization.depthRadius(Lrn.PAPER_DEPTH_RADIUS),
-            LocalResponseNormalization.bias(Lrn.PAPER_BIAS),
-            LocalResponseNormalization.alpha(Lrn.PAPER_ALPHA),
-            LocalResponseNormalization.beta(Lrn.PAPER_BETA));
-    Operand<TFloating> r = type == (Class<?>) TFloat32.class ? generic(y) : o.dtypes.cast(y, type);
-    lrns.add(new Lrn(lrnLayers, x.asOutput(), r.asOutput(), in.asOutput(), y.asOutput(),
-        preActivations.get(x.asOutput().op().name()),
-        Lrn.PAPER_DEPTH_RADIUS, Lrn.PAPER_BIAS, Lrn.PAPER_ALPHA, Lrn.PAPER_BETA));
+    int stage = handStage(layer);
+    Lrn l = mode == Mode.TRAIN ? Lrn.writtenOut(o, stage, x) : Lrn.op(o, stage, x);
+    lrns.add(l);
+    handGradients.add(l);
+    Operand<TFloating> r = generic(l.output());
     addRow(layer, t, r, 0, 0);
     return r;
   }
@@ -370,7 +360,8 @@ public final class AlexNet implements TrainingNetwork {
         shared.put(key, v);
       }
     }
-    params.add(new Param(v.op().name(), layer, v, lrnLayers));
+    params.add(new Param(v.op().name(), layer, v,
+        handStages.getOrDefault(layer, handStages.size())));
     return v;
   }
 
@@ -382,6 +373,14 @@ public final class AlexNet implements TrainingNetwork {
         : varScopes.computeIfAbsent(layer + "/" + letter, k -> layerScope.withSubScope(letter));
     String device = home == null ? config.devices().tower(Math.max(t, 0)) : home.apply(key, shape);
     return o.withDevice(DevicePlan.spec(device));
+  }
+
+  /**
+   * The backward stage of a layer whose gradient is written by hand: how many such layers lie
+   * below it. A variable built before its layer has one is in the stage its layer will get.
+   */
+  private int handStage(String layer) {
+    return handStages.computeIfAbsent(layer, k -> handStages.size());
   }
 
   private double bias() {
@@ -444,11 +443,6 @@ public final class AlexNet implements TrainingNetwork {
 
   private Operand<TFloating> zero(Ops o) {
     return scalar(o, 0.0);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Operand<TFloat32> as32(Operand<? extends TFloating> x) {
-    return (Operand<TFloat32>) x;
   }
 
   @SuppressWarnings("unchecked")
@@ -517,19 +511,19 @@ public final class AlexNet implements TrainingNetwork {
     return List.copyOf(params);
   }
 
-  /** The LRN ops, in forward order; {@link Lrn#stage()} tells which LRN layer each belongs to. */
+  /** The LRN layers' ops, one per tower, in forward order. */
   public List<Lrn> lrns() {
     return List.copyOf(lrns);
+  }
+
+  /** The layers whose backward step is written by hand, in forward order. */
+  public List<HandGradient> handGradients() {
+    return List.copyOf(handGradients);
   }
 
   /** The 0/1 dropout masks (TRAIN mode), fc6's towers then fc7's; feed them to fix the mask. */
   public List<Output<TFloating>> dropoutMasks() {
     return List.copyOf(dropoutMasks);
-  }
-
-  /** Number of LRN layers. */
-  public int lrnLayers() {
-    return lrnLayers;
   }
 
   /** One row per layer, in forward order, for the summary table. */

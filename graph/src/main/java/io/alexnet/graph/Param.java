@@ -12,10 +12,10 @@ import org.tensorflow.types.family.TFloating;
  *     and SavedModels key on it
  * @param layer the summary row it belongs to, e.g. {@code conv2}
  * @param variable the VariableV2 op (a ref variable: the kind TF Java's SavedModel export saves)
- * @param lrnStage how many LRN layers lie between the input and this variable; the LRN-aware
- *     gradient works backwards stage by stage
+ * @param stage how many hand-differentiated layers ({@link HandGradient}) lie between the input
+ *     and this variable; the backward pass works through the stages from the top
  */
-public record Param(String name, String layer, Variable<? extends TFloating> variable, int lrnStage) {
+public record Param(String name, String layer, Variable<? extends TFloating> variable, int stage) {
 
   public Shape shape() {
     return variable.shape();

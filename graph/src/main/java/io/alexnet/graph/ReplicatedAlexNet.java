@@ -150,7 +150,7 @@ public final class ReplicatedAlexNet implements TrainingNetwork {
     List<List<Output<?>>> per = new ArrayList<>();
     for (int i = 0; i < replicas.size(); i++) {
       AlexNet net = replicas.get(i);
-      per.add(LrnAwareGradients.of(graph, net.loss(), net.params(), net.lrns(),
+      per.add(LrnAwareGradients.of(graph, net.loss(), net.params(), net.handGradients(),
           LrnAwareGradients.PREFIX + "_replica" + i));
     }
     Ops mean = Ops.create(graph).withSubScope(LrnAwareGradients.PREFIX + "_mean");

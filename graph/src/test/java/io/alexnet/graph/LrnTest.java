@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.tensorflow.Graph;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 
 /** The network's LRN op against the paper's formula (Section 3.3) computed here in plain Java. */
 class LrnTest {
@@ -35,11 +39,13 @@ class LrnTest {
     return k + alpha * sum;
   }
 
-  @Test
-  void networkLrnIsThePapersFormulaWithItsConstants() {
+  /** Inference runs TensorFlow's LRN kernel, training the formula written out: both must match. */
+  @ParameterizedTest
+  @EnumSource(AlexNet.Mode.class)
+  void networkLrnIsThePapersFormulaWithItsConstants(AlexNet.Mode mode) {
     try (Graph g = new Graph()) {
       AlexNet net = AlexNet.build(g,
-          ModelConfig.builder().width(0.25).imageSize(67).build(), AlexNet.Mode.INFERENCE);
+          ModelConfig.builder().width(0.25).imageSize(67).build(), mode);
       assertEquals(4, net.lrns().size()); // two LRN layers, one op per tower
       Lrn lrn = net.lrns().get(1); // conv1's LRN on tower B
       long[] d = lrn.input().shape().asArray();
@@ -91,32 +97,57 @@ class LrnTest {
   void lrnGradientIsTheExactDerivativeOfThePapersFormula() {
     try (Graph g = new Graph()) {
       AlexNet net = AlexNet.build(g,
-          ModelConfig.builder().width(0.25).imageSize(67).build(), AlexNet.Mode.INFERENCE);
+          ModelConfig.builder().width(0.25).imageSize(67).build(), AlexNet.Mode.TRAIN);
       Lrn lrn = net.lrns().get(2); // conv2's LRN on tower A
-      long[] dims = lrn.input().shape().asArray();
-      int channels = (int) dims[3];
-      Shape shape = Shape.of(2, dims[1], dims[2], channels);
-      Random rnd = new Random(12);
-      double[] a = rnd.doubles(shape.size(), 0, 150).toArray();
-      double[] up = rnd.doubles(shape.size(), -1, 1).toArray();
-      var upstream = org.tensorflow.op.Ops.create(g).placeholder(
-          org.tensorflow.types.TFloat32.class);
-      Output<?> dx = LrnAwareGradients.inputGradient(g, lrn, upstream.asOutput(), "check");
-      double[] want = paperLrnGradient(a, up, channels, 2, 5, 1e-4, 0.75);
-      try (Session s = new Session(g);
-          Tensor in = HostTensors.of(Precision.FLOAT32, shape, a);
-          Tensor u = HostTensors.of(Precision.FLOAT32, shape, up);
-          Result r = s.runner().feed(lrn.input(), in).feed(upstream, u).fetch(dx).run()) {
-        double[] got = HostTensors.doubles(r.get(0));
-        double worst = 0, scale = 0;
-        for (double w : want) {
-          scale = Math.max(scale, Math.abs(w));
-        }
-        for (int i = 0; i < a.length; i++) {
-          worst = Math.max(worst, Math.abs(got[i] - want[i]) / scale);
-        }
-        assertTrue(worst < 1e-5, "worst error relative to the largest gradient: " + worst);
+      var upstream = Ops.create(g).placeholder(TFloat32.class);
+      Output<?> dx = lrn.inputGradient(g, upstream.asOutput(), "check");
+      assertGradientIsThePapers(g, lrn.input(), upstream.asOutput(), dx, 1e-5);
+    }
+  }
+
+  /**
+   * Why the network does not use TensorFlow's gradient for its LRN op: the registered gradient
+   * builds LRNGrad without the op's depth_radius, bias, alpha and beta. If this starts to fail,
+   * TensorFlow fixed it.
+   */
+  @Test
+  void tensorflowsRegisteredLrnGradientIgnoresTheConstants() {
+    try (Graph g = new Graph()) {
+      AlexNet net = AlexNet.build(g,
+          ModelConfig.builder().width(0.25).imageSize(67).build(), AlexNet.Mode.INFERENCE);
+      Lrn lrn = net.lrns().get(2);
+      var upstream = Ops.create(g).placeholder(TFloat32.class);
+      Output<?> dx = g.addGradients("builtin", new Output<?>[] {lrn.output()},
+          new Output<?>[] {lrn.input()}, new Output<?>[] {upstream.asOutput()})[0];
+      AssertionError wrong = assertThrows(AssertionError.class,
+          () -> assertGradientIsThePapers(g, lrn.input(), upstream.asOutput(), dx, 0.05));
+      assertTrue(wrong.getMessage().contains("worst error"), wrong.getMessage());
+    }
+  }
+
+  /** dx against {@link #paperLrnGradient} at activations large enough for LRN to matter. */
+  static void assertGradientIsThePapers(Graph g, Output<?> input, Output<?> upstream,
+      Output<?> dx, double tolerance) {
+    long[] dims = input.shape().asArray();
+    int channels = (int) dims[3];
+    Shape shape = Shape.of(2, dims[1], dims[2], channels);
+    Random rnd = new Random(12);
+    double[] a = rnd.doubles(shape.size(), 0, 150).toArray();
+    double[] up = rnd.doubles(shape.size(), -1, 1).toArray();
+    double[] want = paperLrnGradient(a, up, channels, 2, 5, 1e-4, 0.75);
+    try (Session s = new Session(g);
+        Tensor in = HostTensors.of(Precision.FLOAT32, shape, a);
+        Tensor u = HostTensors.of(Precision.FLOAT32, shape, up);
+        Result r = s.runner().feed(input, in).feed(upstream, u).fetch(dx).run()) {
+      double[] got = HostTensors.doubles(r.get(0));
+      double worst = 0, scale = 0;
+      for (double w : want) {
+        scale = Math.max(scale, Math.abs(w));
       }
+      for (int i = 0; i < a.length; i++) {
+        worst = Math.max(worst, Math.abs(got[i] - want[i]) / scale);
+      }
+      assertTrue(worst < tolerance, "worst error relative to the largest gradient: " + worst);
     }
   }
 }
