@@ -6,8 +6,8 @@ import org.tensorflow.types.family.TFloating;
 
 /**
  * Floating-point type of the network. FLOAT64 exists for gradient checks against finite
- * differences; TensorFlow's LRN kernels are float32-only, so in FLOAT64 the LRN runs in float32
- * between two casts.
+ * differences: a training graph is then float64 throughout (its LRN is written out); an
+ * inference graph runs TensorFlow's float32-only LRN kernel between two casts.
  */
 public enum Precision {
   FLOAT32(TFloat32.class),
