@@ -88,8 +88,8 @@ public record Lrn(
    *   dx_i = dy_i * n_i^-beta - 2 * alpha * beta * x_i * sum over j in N(i) of dy_j * y_j / n_j
    * </pre>
    *
-   * one MatMul (the window sum) and five elementwise ops; TensorFlow's LRNGrad takes about twice
-   * as long on the CPU, and its graph gradient of the written-out forward twice as many ops.
+   * one MatMul (the window sum) and five elementwise ops, with nothing of the forward pass
+   * recomputed (see BENCHMARKS.md for what that saves over TensorFlow's LRNGrad).
    */
   @Override
   @SuppressWarnings("unchecked")
