@@ -67,7 +67,6 @@ public final class AlexNet implements TrainingNetwork {
   private final int towers;
 
   private final List<Param> params = new ArrayList<>();
-  private final List<Lrn> lrns = new ArrayList<>();
   private final List<HandGradient> handGradients = new ArrayList<>();
   private final Map<String, Integer> handStages = new HashMap<>();
   private final List<Output<TFloating>> dropoutMasks = new ArrayList<>();
@@ -265,7 +264,6 @@ public final class AlexNet implements TrainingNetwork {
     Ops o = layerOps(layer, t);
     int stage = handStage(layer);
     Lrn l = mode == Mode.TRAIN ? Lrn.writtenOut(o, stage, x) : Lrn.op(o, stage, x);
-    lrns.add(l);
     handGradients.add(l);
     Operand<TFloating> r = generic(l.output());
     addRow(layer, t, r, 0, 0);
@@ -513,7 +511,7 @@ public final class AlexNet implements TrainingNetwork {
 
   /** The LRN layers' ops, one per tower, in forward order. */
   public List<Lrn> lrns() {
-    return List.copyOf(lrns);
+    return handGradients.stream().filter(Lrn.class::isInstance).map(Lrn.class::cast).toList();
   }
 
   /** The layers whose backward step is written by hand, in forward order. */
