@@ -121,6 +121,11 @@ public final class ServingModel implements AutoCloseable, Classifier {
     return dir;
   }
 
+  /** The loaded model's session, for reading its variables; closed with this model. */
+  public Session session() {
+    return bundle.session();
+  }
+
   public List<String> labels() {
     return labels;
   }

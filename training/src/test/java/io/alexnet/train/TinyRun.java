@@ -6,8 +6,10 @@ import io.alexnet.data.Dataset;
 import io.alexnet.data.FashionMnist;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.data.Synthetic;
+import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.SessionConfig;
+import io.alexnet.graph.Variant;
 import io.alexnet.graph.WeightInit;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,6 +23,15 @@ public final class TinyRun {
 
   /** Writes IDX data to {@code dir/data} and trains {@code epochs} epochs into {@code dir/run}. */
   public static RunDir create(Path dir, int epochs) throws IOException {
+    return create(dir, epochs, SIZE, Variant.PAPER, 1);
+  }
+
+  /**
+   * The same at {@code size} pixels, of {@code variant}, as {@code replicas} data-parallel
+   * replicas (all on the CPU) when more than 1.
+   */
+  public static RunDir create(Path dir, int epochs, int size, Variant variant, int replicas)
+      throws IOException {
     Path data = dir.resolve("data");
     int[] labels = new int[320];
     Synthetic.writeIdx(data, "train", Synthetic.images(320, 1, labels), labels, true);
@@ -28,17 +39,20 @@ public final class TinyRun {
     Synthetic.writeIdx(data, "t10k", Synthetic.images(64, 2, testLabels), testLabels, true);
     Dataset train = FashionMnist.open(data, FashionMnist.Split.TRAIN);
     Dataset test = FashionMnist.open(data, FashionMnist.Split.TEST);
-    DataStats stats = DataStats.compute(train, new Preprocessor(SIZE, null), 0);
+    DataStats stats = DataStats.compute(train, new Preprocessor(size, null), 0);
     float scale = (float) (1 / stats.pixelStd());
-    ModelConfig model = ModelConfig.builder().width(0.125).imageSize(SIZE).classes(10)
-        .init(WeightInit.HE).hiddenBias(0.1).seed(5).build();
+    ModelConfig model = ModelConfig.builder().variant(variant).width(0.125).imageSize(size)
+        .classes(10).init(WeightInit.HE).hiddenBias(0.1).seed(5).build();
     RunDir run = new RunDir(dir.resolve("run"));
     run.write(model, scale, data.toString(), train.classNames());
     stats.save(run.stats());
     TrainConfig c = TrainConfig.paper().withEpochs(epochs).withBatch(16).withLogEvery(1000)
         .withCheckpointEvery(0);
-    try (Trainer t = new Trainer(model, c, train, test,
-        new Preprocessor(SIZE, stats.mean(), scale), new Augmentation(true, true, stats.pca()),
+    List<DevicePlan> plans = replicas > 1
+        ? DevicePlan.replicas(List.of("/device:CPU:0"), variant, replicas)
+        : List.of(model.devices());
+    try (Trainer t = new Trainer(model, plans, c, train, test,
+        new Preprocessor(size, stats.mean(), scale), new Augmentation(true, true, stats.pca()),
         run.checkpoints(), SessionConfig.create(1, 2, 1), List.of())) {
       t.fit(false);
     }

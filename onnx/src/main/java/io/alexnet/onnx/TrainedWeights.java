@@ -1,0 +1,129 @@
+package io.alexnet.onnx;
+
+import io.alexnet.export.ServingModel;
+import io.alexnet.graph.AlexNet;
+import io.alexnet.graph.DevicePlan;
+import io.alexnet.graph.HostTensors;
+import io.alexnet.train.Checkpoints;
+import io.alexnet.train.RunDir;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The values of a trained AlexNet's variables and the constants of its LRN layers, copied out
+ * of a TensorFlow inference graph: everything another format needs to run the same network.
+ *
+ * @param variables by TensorFlow name ({@code conv1/A/weights}, {@code fc8/biases}, ...), in
+ *     the graph's order; kernels HWIO, dense weights [inputs, outputs]
+ * @param lrn by layer ({@code lrn1}, {@code lrn2}), as TensorFlow's LRN op takes them
+ */
+public record TrainedWeights(Map<String, HostArray> variables, Map<String, LrnConstants> lrn) {
+
+  /** TensorFlow's LRN attributes: {@code depth_radius} channels on each side, alpha on the sum. */
+  public record LrnConstants(long depthRadius, float bias, float alpha, float beta) {}
+
+  /** The variables of checkpoint {@code ckpt} of a training run, in its inference graph. */
+  public static TrainedWeights fromCheckpoint(RunDir run, Path ckpt) throws IOException {
+    try (Graph g = new Graph()) {
+      AlexNet.build(g, run.model().toBuilder().devices(DevicePlan.unpinned()).build(),
+          AlexNet.Mode.INFERENCE);
+      try (Session s = new Session(g)) {
+        Checkpoints.restore(s, ckpt);
+        return read(s, g.toGraphDef());
+      }
+    }
+  }
+
+  /** The variables of an exported SavedModel, as its session holds them. */
+  public static TrainedWeights fromSavedModel(ServingModel model) {
+    return read(model.session(), model.metaGraph().getGraphDef());
+  }
+
+  /** Every VariableV2 of {@code def}, fetched from {@code s}, and every LRN op's attributes. */
+  static TrainedWeights read(Session s, GraphDef def) {
+    Map<String, HostArray> vars = new LinkedHashMap<>();
+    Map<String, LrnConstants> lrn = new LinkedHashMap<>();
+    for (NodeDef node : def.getNodeList()) {
+      switch (node.getOp()) {
+        case "VariableV2" -> vars.put(node.getName(), fetch(s, node.getName()));
+        case "LRN" -> lrn.putIfAbsent(layerOf(node.getName()), lrnOf(node));
+        default -> { }
+      }
+    }
+    return new TrainedWeights(vars, lrn);
+  }
+
+  private static HostArray fetch(Session s, String name) {
+    try (Result r = s.runner().fetch(name).run()) {
+      Tensor t = r.get(0);
+      if (!(t instanceof TFloat32 f)) {
+        throw new IllegalArgumentException("variable " + name + " is " + t.dataType()
+            + ", not float32");
+      }
+      return new HostArray(t.shape().asArray(), HostTensors.floats(f));
+    }
+  }
+
+  private static LrnConstants lrnOf(NodeDef node) {
+    Map<String, AttrValue> a = node.getAttrMap();
+    // TensorFlow's defaults for attributes a GraphDef leaves out.
+    return new LrnConstants(
+        a.containsKey("depth_radius") ? a.get("depth_radius").getI() : 5,
+        a.containsKey("bias") ? a.get("bias").getF() : 1f,
+        a.containsKey("alpha") ? a.get("alpha").getF() : 1f,
+        a.containsKey("beta") ? a.get("beta").getF() : 0.5f);
+  }
+
+  private static String layerOf(String opName) {
+    int slash = opName.indexOf('/');
+    return slash < 0 ? opName : opName.substring(0, slash);
+  }
+
+  /** Whether the network has two towers (the paper's model) rather than one. */
+  public boolean twoTowers() {
+    return variables.containsKey("conv1/A/weights");
+  }
+
+  /** One variable, or an error that says this is not the network expected. */
+  public HostArray get(String name) {
+    HostArray a = variables.get(name);
+    if (a == null) {
+      throw new IllegalArgumentException("not an AlexNet of this project: it has no variable "
+          + name + " (it has " + variables.keySet() + ")");
+    }
+    return a;
+  }
+
+  /** A layer's variable {@code kind} (weights or biases), one per tower, tower A first. */
+  public List<HostArray> perTower(String layer, String kind) {
+    if (!twoTowers() || layer.equals("fc8")) {
+      return List.of(get(layer + "/" + kind));
+    }
+    return List.of(get(layer + "/A/" + kind), get(layer + "/B/" + kind));
+  }
+
+  /** The LRN constants of {@code layer}, or an error naming the missing layer. */
+  public LrnConstants lrn(String layer) {
+    LrnConstants c = lrn.get(layer);
+    if (c == null) {
+      throw new IllegalArgumentException("not an AlexNet of this project: no LRN op in layer "
+          + layer + " (LRN layers: " + lrn.keySet() + ")");
+    }
+    return c;
+  }
+
+  public long parameterCount() {
+    return variables.values().stream().mapToLong(a -> a.values().length).sum();
+  }
+}
