@@ -2,7 +2,12 @@ package io.alexnet.cli;
 
 import io.alexnet.export.OpAllowlist;
 import io.alexnet.export.ServingModel;
+import io.alexnet.onnx.OnnxExport;
+import io.alexnet.onnx.OnnxModelInfo;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -13,16 +18,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-    description = "Signatures, ops and parameter count of a SavedModel.")
+    description = "Signatures (or inputs and outputs), ops, parameter count and metadata of a"
+        + " SavedModel folder or an ONNX file.")
 final class InspectCommand implements Callable<Integer> {
 
-  @Parameters(paramLabel = "MODEL_DIR") Path model;
+  @Parameters(paramLabel = "MODEL_DIR|FILE.onnx") Path model;
 
   @Option(names = "--trust", description = "Load it even with ops outside the allowlist.")
   boolean trust;
 
   @Override
   public Integer call() throws Exception {
+    if (Files.isRegularFile(model)) {
+      printOnnx(OnnxModelInfo.read(model));
+      return 0;
+    }
     try (ServingModel m = ServingModel.load(model, trust)) {
       System.out.println("SavedModel " + m.dir().toAbsolutePath() + " (tag serve)");
       for (String key : m.signatureNames()) {
@@ -42,6 +52,39 @@ final class InspectCommand implements Callable<Integer> {
       System.out.println("classes: " + m.labels().size());
     }
     return 0;
+  }
+
+  private static void printOnnx(OnnxModelInfo m) {
+    System.out.println("ONNX model " + m.file().toAbsolutePath() + " (IR version "
+        + m.irVersion() + (m.producer().isEmpty() ? "" : ", made by " + m.producer()) + ")");
+    m.opsets().forEach((domain, v) -> System.out.println("opset " + domain + " " + v));
+    m.inputs().forEach(v -> System.out.println("  input  " + describe(v)));
+    m.outputs().forEach(v -> System.out.println("  output " + describe(v)));
+    System.out.println("ops (" + m.ops().size() + "): " + m.ops().entrySet().stream()
+        .map(e -> e.getKey() + (e.getValue() > 1 ? " x" + e.getValue() : ""))
+        .collect(Collectors.joining(", ")));
+    System.out.printf(Locale.ROOT, "parameters: %,d%n", m.parameters());
+    List<String> labels = m.labels();
+    System.out.println("classes: " + (labels.isEmpty() ? "no labels stored" : labels.size()
+        + " (" + String.join(", ", labels.subList(0, Math.min(5, labels.size())))
+        + (labels.size() > 5 ? ", ..." : "") + ")"));
+    if (!m.metadata().isEmpty()) {
+      System.out.println("metadata:");
+      m.metadata().forEach((k, v) -> {
+        if (k.equals(OnnxExport.META_LABELS)) {
+          return;
+        }
+        String shown = v.length() > 100 ? "(" + v.length() + " characters)" : v;
+        System.out.println("  " + k + ": " + shown);
+      });
+    }
+    m.inputs().stream().filter(v -> !v.doc().isEmpty()).forEach(v ->
+        System.out.println("input " + v.name() + ": " + v.doc()));
+  }
+
+  private static String describe(OnnxModelInfo.Value v) {
+    return String.format(Locale.ROOT, "%-14s %-8s [%s]", v.name(), v.type(),
+        String.join(", ", v.dims()));
   }
 
   private static String describe(String key, TensorInfo t) {

@@ -46,6 +46,67 @@ class ModelToolsTest {
   }
 
   @Test
+  void exportOnnxFromARunOrASavedModelAndInspectIt() throws Exception {
+    Path onnx = tmp.resolve("cli.onnx");
+    String[] r = cli("export", "--format", "onnx", "--checkpoint", run.dir().toString(), "--out",
+        onnx.toString());
+    assertEquals("0", r[0], r[1] + r[2]);
+    assertTrue(r[1].contains("exported " + onnx.toAbsolutePath()), r[1]);
+
+    String[] saved = cli("inspect", model.toString());
+    Matcher params = Pattern.compile("parameters: ([0-9,]+)").matcher(saved[1]);
+    assertTrue(params.find(), saved[1]);
+    String[] info = cli("inspect", onnx.toString());
+    assertEquals("0", info[0], info[2]);
+    assertTrue(info[1].contains("opset ai.onnx 13"), info[1]);
+    assertTrue(info[1].matches("(?s).*input  images\\s+float32\\s+\\[batch, 3, 67, 67\\].*"),
+        info[1]);
+    assertTrue(info[1].matches("(?s).*output probabilities\\s+float32\\s+\\[batch, 10\\].*"),
+        info[1]);
+    assertTrue(info[1].matches("(?s).*output top5\\s+int32\\s+\\[batch, 5\\].*"), info[1]);
+    // The same parameters as the SavedModel, and its labels.
+    assertTrue(info[1].contains("parameters: " + params.group(1)), info[1]);
+    assertTrue(info[1].contains("classes: 10 (" + String.join(", ", run.labels().subList(0, 5))),
+        info[1]);
+    assertTrue(info[1].contains("Conv x5") && info[1].contains("LRN x4"), info[1]);
+
+    Path fromSaved = tmp.resolve("from-saved.onnx");
+    r = cli("export", "--format", "onnx", "--model", model.toString(), "--out",
+        fromSaved.toString());
+    assertEquals("0", r[0], r[1] + r[2]);
+    assertArrayEquals(Files.readAllBytes(onnx), Files.readAllBytes(fromSaved));
+  }
+
+  @Test
+  void exportAndInspectRefuseWhatTheyCannotDo() throws Exception {
+    Path onnx = tmp.resolve("refused.onnx");
+    String[][] cases = {
+        {"export", "--format", "onnx", "--model", model.toString()},
+        {"export", "--model", model.toString(), "--out", onnx.toString()},
+        {"export", "--format", "tflite", "--checkpoint", run.dir().toString()},
+        {"export", "--format", "onnx"},
+        {"export", "--format", "onnx", "--checkpoint", tmp.toString(), "--out", onnx.toString()},
+    };
+    String[] says = {"--out FILE.onnx is needed", "is a SavedModel already",
+        "--format is savedmodel or onnx", "--checkpoint RUN_DIR", "is not a training run"};
+    for (int i = 0; i < cases.length; i++) {
+      String[] r = cli(cases[i]);
+      assertEquals("2", r[0], String.join(" ", cases[i]) + ": " + r[1] + r[2]);
+      assertTrue(r[2].contains(says[i]), r[2]);
+    }
+    assertFalse(Files.exists(onnx));
+    Files.writeString(onnx, "not a model");
+    String[] taken = cli("export", "--format", "onnx", "--checkpoint", run.dir().toString(),
+        "--out", onnx.toString());
+    assertEquals("2", taken[0]);
+    assertTrue(taken[2].contains("already exists"), taken[2]);
+    assertEquals("not a model", Files.readString(onnx));
+    String[] notOnnx = cli("inspect", run.dir().resolve(RunDir.LABELS).toString());
+    assertEquals("2", notOnnx[0]);
+    assertTrue(notOnnx[2].contains("is not an ONNX model"), notOnnx[2]);
+  }
+
+  @Test
   void shardedEvaluationMergesToTheWholeSetsNumbers() throws Exception {
     Path data = TinyRun.data(tmp);
     String[] whole = cli("eval", "--model", model.toString(), "--data", data.toString(),
