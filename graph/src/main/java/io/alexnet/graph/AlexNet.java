@@ -174,12 +174,12 @@ public final class AlexNet implements TrainingNetwork {
 
     // conv1: 96 kernels 11x11x3, stride 4, no padding: 227 -> 55. ReLU, LRN, pool 3/2 -> 27.
     var conv1 = perTower(t -> conv("conv1", t, images, 11, 4, false, n.conv1() / t2, 0.0));
-    var lrn1 = perTower(t -> lrn("lrn1", t, conv1.get(t)));
+    var lrn1 = lrnLayer("lrn1", conv1);
     var pool1 = perTower(t -> maxPool("pool1", t, lrn1.get(t)));
 
     // conv2: 256 kernels 5x5x48, pad 2; grouped: each tower sees only its own 48 maps.
     var conv2 = perTower(t -> conv("conv2", t, pool1.get(t), 5, 1, true, n.conv2() / t2, bias()));
-    var lrn2 = perTower(t -> lrn("lrn2", t, conv2.get(t)));
+    var lrn2 = lrnLayer("lrn2", conv2);
     var pool2 = perTower(t -> maxPool("pool2", t, lrn2.get(t)));
 
     // conv3: 384 kernels 3x3x256, pad 1; full: each tower sees the maps of both towers.
@@ -255,15 +255,34 @@ public final class AlexNet implements TrainingNetwork {
   }
 
   /**
-   * Local response normalization across channels (Section 3.3) with k=2, n=5, alpha=1e-4,
-   * beta=0.75. Each tower normalizes its own maps, as the paper's per-GPU layers did. Training
-   * writes the formula out (its backward step reuses the forward's denominators); inference runs
-   * TensorFlow's LRN kernel, which is as fast forward and keeps SavedModels to standard ops.
+   * Local response normalization across channels (Section 3.3), with the model's constants
+   * (the paper's k=2, n=5, alpha=1e-4, beta=0.75 unless imported otherwise). Each tower
+   * normalizes its own maps, as the paper's per-GPU layers did; a model whose settings say
+   * {@code acrossTowers} (Caffe's one LRN layer over a grouped convolution, as in BVLC's
+   * weights) joins the towers' maps on tower A, normalizes them as one stack and hands each
+   * tower its half back.
+   */
+  private List<Operand<TFloating>> lrnLayer(String layer, List<Operand<TFloating>> x) {
+    if (towers == 1 || !config.lrn().acrossTowers()) {
+      return perTower(t -> lrn(layer, t, x.get(t)));
+    }
+    Operand<TFloating> all = lrn(layer, HEAD, join(HEAD, x));
+    Ops o = layerOps(layer, HEAD);
+    List<Operand<TFloating>> parts = new ArrayList<>(towers);
+    o.split(o.constant(3), all, (long) towers).output().forEach(parts::add);
+    return parts;
+  }
+
+  /**
+   * One LRN op. Training writes the formula out (its backward step reuses the forward's
+   * denominators); inference runs TensorFlow's LRN kernel, which is as fast forward and keeps
+   * SavedModels to standard ops.
    */
   private Operand<TFloating> lrn(String layer, int t, Operand<TFloating> x) {
     Ops o = layerOps(layer, t);
     int stage = handStage(layer);
-    Lrn l = mode == Mode.TRAIN ? Lrn.writtenOut(o, stage, x) : Lrn.op(o, stage, x);
+    Lrn l = mode == Mode.TRAIN ? Lrn.writtenOut(o, stage, x, config.lrn())
+        : Lrn.op(o, stage, x, config.lrn());
     handGradients.add(l);
     Operand<TFloating> r = generic(l.output());
     addRow(layer, t, r, 0, 0);

@@ -38,42 +38,36 @@ public record Lrn(
     float alpha,
     float beta) implements HandGradient {
 
-  /** The paper's constants: k = 2, n = 5, alpha = 1e-4, beta = 0.75. */
-  public static final long PAPER_DEPTH_RADIUS = 2;
-  public static final float PAPER_BIAS = 2f;
-  public static final float PAPER_ALPHA = 1e-4f;
-  public static final float PAPER_BETA = 0.75f;
-
-  /** TensorFlow's LRN op with the paper's constants, cast around it for a float64 network. */
+  /** TensorFlow's LRN op with constants {@code c}, cast around it for a float64 network. */
   @SuppressWarnings("unchecked")
-  static Lrn op(Ops o, int stage, Operand<TFloating> x) {
+  static Lrn op(Ops o, int stage, Operand<TFloating> x, LrnSettings c) {
     boolean is32 = x.type() == (Class<?>) TFloat32.class;
     Operand<TFloat32> in = is32 ? (Operand<TFloat32>) (Operand<?>) x
         : o.dtypes.cast(x, TFloat32.class);
     var y = o.nn.localResponseNormalization(in,
-        LocalResponseNormalization.depthRadius(PAPER_DEPTH_RADIUS),
-        LocalResponseNormalization.bias(PAPER_BIAS),
-        LocalResponseNormalization.alpha(PAPER_ALPHA),
-        LocalResponseNormalization.beta(PAPER_BETA));
+        LocalResponseNormalization.depthRadius(c.depthRadius()),
+        LocalResponseNormalization.bias(c.bias()),
+        LocalResponseNormalization.alpha(c.alpha()),
+        LocalResponseNormalization.beta(c.beta()));
     Operand<? extends TFloating> out = is32 ? y : o.dtypes.cast(y, x.type());
     return new Lrn(stage, x.asOutput(), out.asOutput(), null, null,
-        PAPER_DEPTH_RADIUS, PAPER_BIAS, PAPER_ALPHA, PAPER_BETA);
+        c.depthRadius(), c.bias(), c.alpha(), c.beta());
   }
 
-  /** The formula written out with the paper's constants, in {@code x}'s precision. */
-  static Lrn writtenOut(Ops o, int stage, Operand<TFloating> x) {
+  /** The formula written out with constants {@code s}, in {@code x}'s precision. */
+  static Lrn writtenOut(Ops o, int stage, Operand<TFloating> x, LrnSettings s) {
     long[] d = x.shape().asArray();
     int c = (int) d[3];
     Class<TFloating> type = x.type();
     var rows = o.reshape(x, o.constant(new long[] {-1, c}));
     // + k as a bias, so that oneDNN fuses it into the MatMul.
-    var k = o.fill(o.constant(new int[] {c}), o.dtypes.cast(o.constant((double) PAPER_BIAS), type));
+    var k = o.fill(o.constant(new int[] {c}), o.dtypes.cast(o.constant((double) s.bias()), type));
     var n = o.nn.biasAdd(
-        o.linalg.matMul(o.math.square(rows), band(o, c, PAPER_DEPTH_RADIUS, PAPER_ALPHA, type)), k);
-    Operand<TFloating> scale = power(o, n, PAPER_BETA);
+        o.linalg.matMul(o.math.square(rows), band(o, c, s.depthRadius(), s.alpha(), type)), k);
+    Operand<TFloating> scale = power(o, n, s.beta());
     var y = o.reshape(o.math.mul(rows, scale), o.constant(new long[] {-1, d[1], d[2], c}));
     return new Lrn(stage, x.asOutput(), y.asOutput(), n.asOutput(), scale.asOutput(),
-        PAPER_DEPTH_RADIUS, PAPER_BIAS, PAPER_ALPHA, PAPER_BETA);
+        s.depthRadius(), s.bias(), s.alpha(), s.beta());
   }
 
   @Override

@@ -16,6 +16,7 @@ package io.alexnet.graph;
  *     start at 0
  * @param seed seed of every random op (initial weights and dropout masks)
  * @param devices where the towers run
+ * @param lrn the LRN layers' constants (the paper's, or an imported model's)
  */
 public record ModelConfig(
     Variant variant,
@@ -26,7 +27,8 @@ public record ModelConfig(
     WeightInit init,
     double hiddenBias,
     long seed,
-    DevicePlan devices) {
+    DevicePlan devices,
+    LrnSettings lrn) {
 
   public ModelConfig {
     if (classes < 2) {
@@ -61,7 +63,8 @@ public record ModelConfig(
         .init(init)
         .hiddenBias(hiddenBias)
         .seed(seed)
-        .devices(devices);
+        .devices(devices)
+        .lrn(lrn);
   }
 
   /** Builder whose defaults are the paper's model on 1000 classes, unpinned. */
@@ -75,6 +78,7 @@ public record ModelConfig(
     private double hiddenBias = 1.0;
     private long seed = 1;
     private DevicePlan devices = DevicePlan.unpinned();
+    private LrnSettings lrn = LrnSettings.PAPER;
 
     public Builder variant(Variant v) {
       variant = v;
@@ -121,9 +125,14 @@ public record ModelConfig(
       return this;
     }
 
+    public Builder lrn(LrnSettings l) {
+      lrn = l;
+      return this;
+    }
+
     public ModelConfig build() {
       return new ModelConfig(
-          variant, classes, imageSize, width, precision, init, hiddenBias, seed, devices);
+          variant, classes, imageSize, width, precision, init, hiddenBias, seed, devices, lrn);
     }
   }
 }

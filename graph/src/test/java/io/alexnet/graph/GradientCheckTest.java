@@ -8,6 +8,7 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.tensorflow.Graph;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
@@ -25,21 +26,26 @@ import org.tensorflow.types.TBool;
  * backward pass, with its hand-written LRN and ReLU steps, against TensorFlow's own one-pass
  * gradient of the same graph (right here, because training writes LRN out; only slower).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GradientCheckTest {
   static final int BATCH = 3;
-  static Graph graph;
-  static Session session;
-  static AlexNet net;
-  static List<Output<?>> lrnAware;
-  static List<Output<?>> builtIn;
-  static final List<Tensor> feeds = new ArrayList<>();
+  Graph graph;
+  Session session;
+  AlexNet net;
+  List<Output<?>> lrnAware;
+  List<Output<?>> builtIn;
+  final List<Tensor> feeds = new ArrayList<>();
+
+  /** The model checked: the paper's, small and in float64. */
+  ModelConfig config() {
+    return ModelConfig.builder().width(0.1).imageSize(67).classes(5)
+        .precision(Precision.FLOAT64).init(WeightInit.HE).hiddenBias(0.1).seed(3).build();
+  }
 
   @BeforeAll
-  static void build() {
+  void build() {
     graph = new Graph();
-    ModelConfig cfg = ModelConfig.builder().width(0.1).imageSize(67).classes(5)
-        .precision(Precision.FLOAT64).init(WeightInit.HE).hiddenBias(0.1).seed(3).build();
-    net = AlexNet.build(graph, cfg, AlexNet.Mode.TRAIN);
+    net = AlexNet.build(graph, config(), AlexNet.Mode.TRAIN);
     lrnAware = LrnAwareGradients.ofLoss(graph, net);
     // TensorFlow's own gradient in one pass, an independent reference.
     builtIn = List.of(graph.addGradients("builtin", new Output<?>[] {net.loss()},
@@ -63,13 +69,13 @@ class GradientCheckTest {
   }
 
   @AfterAll
-  static void close() {
+  void close() {
     feeds.forEach(Tensor::close);
     session.close();
     graph.close();
   }
 
-  static Session.Runner runner() {
+  Session.Runner runner() {
     Session.Runner r = session.runner()
         .feed(net.images(), feeds.get(0)).feed(net.labels(), feeds.get(1))
         .feed(net.training(), feeds.get(2));
@@ -79,7 +85,7 @@ class GradientCheckTest {
     return r;
   }
 
-  static double lossWith(Param p, double[] w) {
+  double lossWith(Param p, double[] w) {
     try (Tensor t = HostTensors.of(Precision.FLOAT64, p.shape(), w);
         Result r = runner().feed(p.output(), t).fetch(net.loss()).run()) {
       return HostTensors.doubles(r.get(0))[0];
@@ -87,7 +93,7 @@ class GradientCheckTest {
   }
 
   /** [finite difference, analytic] directional derivatives for parameter i. */
-  static double[] directional(int i, List<Output<?>> grads) {
+  double[] directional(int i, List<Output<?>> grads) {
     Param p = net.params().get(i);
     double[] w, g;
     try (Result r = runner().fetch(p.output()).fetch(grads.get(i)).run()) {

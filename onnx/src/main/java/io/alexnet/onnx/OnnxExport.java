@@ -3,7 +3,7 @@ package io.alexnet.onnx;
 import com.google.protobuf.UnsafeByteOperations;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.io.AtomicFiles;
-import io.alexnet.onnx.TrainedWeights.LrnConstants;
+import io.alexnet.graph.LrnSettings;
 import io.alexnet.onnx.proto.AttributeProto;
 import io.alexnet.onnx.proto.GraphProto;
 import io.alexnet.onnx.proto.ModelProto;
@@ -57,7 +57,7 @@ public final class OnnxExport {
   public static final String META_CANVAS = "canvas_size";
   public static final String META_CHANNELS = "channel_order";
   public static final String META_SCALE = "input_scale";
-  public static final String META_MEAN_RGB = "mean_rgb";
+  public static final String META_MEAN_PER_CHANNEL = "mean_per_channel";
   public static final String META_MEAN_IMAGE = "mean_image";
   public static final String META_PREPROCESSING = "preprocessing";
   public static final String META_TOWERS = "towers";
@@ -152,13 +152,14 @@ public final class OnnxExport {
 
   /** How to turn an image into the input, in words. */
   static String inputDoc(Preprocessor pre) {
-    return String.format(Locale.ROOT, "float32 [batch, 3, %d, %d], NCHW, channels R, G, B: scale"
-        + " the image so its shorter side is %d pixels, cut out the central %dx%d square, take"
-        + " pixel values in 0..255, subtract the mean image (metadata %s, [%d, %d, 3] float32"
-        + " little-endian, base64; per channel %s), multiply by %s (metadata %s), then cut out"
-        + " the central %dx%d crop.", pre.crop(), pre.crop(), pre.canvas(), pre.canvas(),
-        pre.canvas(), META_MEAN_IMAGE, pre.canvas(), pre.canvas(), meanRgb(pre), pre.scale(),
-        META_SCALE, pre.crop(), pre.crop());
+    int s = pre.crop(), c = pre.canvas();
+    String channels = String.join(", ", pre.channelOrder().name().split(""));
+    return String.format(Locale.ROOT, "float32 [batch, 3, %d, %d], NCHW, channels %s: scale the"
+        + " image so its shorter side is %d pixels, cut out the central %dx%d square, take pixel"
+        + " values in 0..255, subtract the mean image (metadata %s: [%d, %d, 3] float32"
+        + " little-endian, base64, channels in the same order; per channel %s), multiply by %s"
+        + " (metadata %s), then cut out the central %dx%d crop.", s, s, channels, c, c, c,
+        META_MEAN_IMAGE, c, c, meanPerChannel(pre), pre.scale(), META_SCALE, s, s);
   }
 
   private static Map<String, String> metadata(Preprocessor pre, List<String> labels,
@@ -167,9 +168,9 @@ public final class OnnxExport {
     meta.put(META_LABELS, String.join("\n", labels));
     meta.put(META_IMAGE_SIZE, Integer.toString(pre.crop()));
     meta.put(META_CANVAS, Integer.toString(pre.canvas()));
-    meta.put(META_CHANNELS, "RGB");
+    meta.put(META_CHANNELS, pre.channelOrder().name());
     meta.put(META_SCALE, Float.toString(pre.scale()));
-    meta.put(META_MEAN_RGB, meanRgb(pre));
+    meta.put(META_MEAN_PER_CHANNEL, meanPerChannel(pre));
     if (pre.mean() != null) {
       ByteBuffer b = ByteBuffer.allocate(pre.mean().length * 4).order(ByteOrder.LITTLE_ENDIAN);
       b.asFloatBuffer().put(pre.mean());
@@ -180,8 +181,8 @@ public final class OnnxExport {
     return meta;
   }
 
-  /** The mean image's average per channel, "r,g,b" (0,0,0 without a mean). */
-  static String meanRgb(Preprocessor pre) {
+  /** The mean image's average per channel, in the model's order (0,0,0 without a mean). */
+  static String meanPerChannel(Preprocessor pre) {
     double[] sum = new double[3];
     float[] mean = pre.mean();
     if (mean != null) {
@@ -245,12 +246,15 @@ public final class OnnxExport {
           "strides", new long[] {2, 2}));
     }
 
-    /** LRN per tower: split the channels in {@code towers} halves, normalize each, join. */
+    /**
+     * LRN per tower: split the channels in {@code towers} halves, normalize each, join. One
+     * LRN over the whole stack where the model normalizes across its towers.
+     */
     String lrn(String name, String tfLayer, String x, int towers) {
-      LrnConstants c = w.lrn(tfLayer);
-      Map<String, Object> attrs = Map.of("size", OnnxLayout.lrnSize(c),
-          "alpha", OnnxLayout.lrnAlpha(c), "beta", c.beta(), "bias", c.bias());
-      if (towers == 1) {
+      LrnSettings c = w.lrn(tfLayer);
+      Map<String, Object> attrs = Map.of("size", c.size(), "alpha", c.caffeAlpha(),
+          "beta", c.beta(), "bias", c.bias());
+      if (towers == 1 || c.acrossTowers()) {
         return node("LRN", name, List.of(x), attrs);
       }
       NodeProto.Builder split = NodeProto.newBuilder().setOpType("Split").setName(name + "_split")

@@ -1,12 +1,11 @@
 package io.alexnet.onnx;
 
-import io.alexnet.onnx.TrainedWeights.LrnConstants;
-import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How TensorFlow's weight layouts map onto the ones ONNX (and Caffe) use. Pure array work, no
- * graph: the exporter calls it per layer.
+ * How TensorFlow's weight layouts map onto the ones ONNX and Caffe use, both ways. Pure array
+ * work, no graph: the exporter calls it per layer, and the importer the inverses.
  *
  * <ul>
  *   <li>Kernels: TensorFlow keeps [height, width, in, out] (HWIO), ONNX [out, in, height, width]
@@ -107,21 +106,65 @@ public final class OnnxLayout {
     return new HostArray(new long[] {total, in}, out);
   }
 
-  /** ONNX LRN's {@code size}: the whole window, TensorFlow's radius on each side plus one. */
-  public static long lrnSize(LrnConstants c) {
-    return 2 * c.depthRadius() + 1;
+  /** The inverse of {@link #kernelOihw}: an OIHW kernel as {@code towers} HWIO kernels. */
+  public static List<HostArray> kernelHwioTowers(HostArray oihw, int towers) {
+    int total = oihw.dim(0), in = oihw.dim(1), kh = oihw.dim(2), kw = oihw.dim(3);
+    int outT = total / towers;
+    float[] src = oihw.values();
+    List<HostArray> out = new ArrayList<>(towers);
+    for (int t = 0; t < towers; t++) {
+      float[] dst = new float[kh * kw * in * outT];
+      for (int o = 0; o < outT; o++) {
+        for (int i = 0; i < in; i++) {
+          for (int h = 0; h < kh; h++) {
+            for (int w = 0; w < kw; w++) {
+              dst[((h * kw + w) * in + i) * outT + o] =
+                  src[(((t * outT + o) * in + i) * kh + h) * kw + w];
+            }
+          }
+        }
+      }
+      out.add(new HostArray(new long[] {kh, kw, in, outT}, dst));
+    }
+    return out;
+  }
+
+  /** The inverse of {@link #concat}: a vector cut into {@code towers} equal parts. */
+  public static List<HostArray> split(HostArray v, int towers) {
+    int n = v.values().length / towers;
+    List<HostArray> out = new ArrayList<>(towers);
+    for (int t = 0; t < towers; t++) {
+      out.add(new HostArray(new long[] {n},
+          java.util.Arrays.copyOfRange(v.values(), t * n, (t + 1) * n)));
+    }
+    return out;
   }
 
   /**
-   * ONNX LRN's {@code alpha}. ONNX divides its alpha by the window size before multiplying the
-   * sum of squares (as Caffe does); TensorFlow multiplies the sum by its alpha directly, so the
-   * ONNX value is TensorFlow's times the size. The product is taken on the decimal the float
-   * stands for (1e-4, not the binary 0.0000999999997) and rounded once: the paper's 1e-4 becomes
-   * exactly the float 5e-4 that a person would write, and BVLC's 2e-5 on the sum its 1e-4. (No
-   * float gives 1e-4f back to the bit when divided by 5 in float, so "exact" can only mean this.)
+   * The inverse of {@link #denseOutIn}: an [outputs, inputs] matrix (columns in channel, row,
+   * column order when {@code channels} > 0) as {@code towers} [inputs, outputs_t] matrices
+   * with rows in (row, column, channel) order.
    */
-  public static float lrnAlpha(LrnConstants c) {
-    return new BigDecimal(Float.toString(c.alpha())).multiply(BigDecimal.valueOf(lrnSize(c)))
-        .floatValue();
+  public static List<HostArray> denseTowers(HostArray outIn, int towers, int channels) {
+    int total = outIn.dim(0), in = outIn.dim(1);
+    if (channels > 0 && in % channels != 0) {
+      throw new IllegalArgumentException(in + " inputs are not a map of " + channels
+          + " channels");
+    }
+    int pixels = channels > 0 ? in / channels : 0;
+    int outT = total / towers;
+    float[] src = outIn.values();
+    List<HostArray> out = new ArrayList<>(towers);
+    for (int t = 0; t < towers; t++) {
+      float[] dst = new float[in * outT];
+      for (int j = 0; j < in; j++) {
+        int row = channels > 0 ? (j % pixels) * channels + j / pixels : j;
+        for (int o = 0; o < outT; o++) {
+          dst[row * outT + o] = src[(t * outT + o) * in + j];
+        }
+      }
+      out.add(new HostArray(new long[] {in, outT}, dst));
+    }
+    return out;
   }
 }

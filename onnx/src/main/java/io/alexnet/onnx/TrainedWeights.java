@@ -4,6 +4,7 @@ import io.alexnet.export.ServingModel;
 import io.alexnet.graph.AlexNet;
 import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.HostTensors;
+import io.alexnet.graph.LrnSettings;
 import io.alexnet.train.Checkpoints;
 import io.alexnet.train.RunDir;
 import java.io.IOException;
@@ -26,12 +27,10 @@ import org.tensorflow.types.TFloat32;
  *
  * @param variables by TensorFlow name ({@code conv1/A/weights}, {@code fc8/biases}, ...), in
  *     the graph's order; kernels HWIO, dense weights [inputs, outputs]
- * @param lrn by layer ({@code lrn1}, {@code lrn2}), as TensorFlow's LRN op takes them
+ * @param lrn by layer ({@code lrn1}, {@code lrn2}): the LRN ops' attributes, across towers when
+ *     a two-tower network has one op in the layer
  */
-public record TrainedWeights(Map<String, HostArray> variables, Map<String, LrnConstants> lrn) {
-
-  /** TensorFlow's LRN attributes: {@code depth_radius} channels on each side, alpha on the sum. */
-  public record LrnConstants(long depthRadius, float bias, float alpha, float beta) {}
+public record TrainedWeights(Map<String, HostArray> variables, Map<String, LrnSettings> lrn) {
 
   /** The variables of checkpoint {@code ckpt} of a training run, in its inference graph. */
   public static TrainedWeights fromCheckpoint(RunDir run, Path ckpt) throws IOException {
@@ -53,14 +52,22 @@ public record TrainedWeights(Map<String, HostArray> variables, Map<String, LrnCo
   /** Every VariableV2 of {@code def}, fetched from {@code s}, and every LRN op's attributes. */
   static TrainedWeights read(Session s, GraphDef def) {
     Map<String, HostArray> vars = new LinkedHashMap<>();
-    Map<String, LrnConstants> lrn = new LinkedHashMap<>();
+    Map<String, NodeDef> lrnOps = new LinkedHashMap<>();
+    Map<String, Integer> opsPerLayer = new LinkedHashMap<>();
     for (NodeDef node : def.getNodeList()) {
       switch (node.getOp()) {
         case "VariableV2" -> vars.put(node.getName(), fetch(s, node.getName()));
-        case "LRN" -> lrn.putIfAbsent(layerOf(node.getName()), lrnOf(node));
+        case "LRN" -> {
+          lrnOps.putIfAbsent(layerOf(node.getName()), node);
+          opsPerLayer.merge(layerOf(node.getName()), 1, Integer::sum);
+        }
         default -> { }
       }
     }
+    boolean twoTowers = vars.containsKey("conv1/A/weights");
+    Map<String, LrnSettings> lrn = new LinkedHashMap<>();
+    lrnOps.forEach((layer, node) ->
+        lrn.put(layer, lrnOf(node, twoTowers && opsPerLayer.get(layer) == 1)));
     return new TrainedWeights(vars, lrn);
   }
 
@@ -75,14 +82,15 @@ public record TrainedWeights(Map<String, HostArray> variables, Map<String, LrnCo
     }
   }
 
-  private static LrnConstants lrnOf(NodeDef node) {
+  private static LrnSettings lrnOf(NodeDef node, boolean acrossTowers) {
     Map<String, AttrValue> a = node.getAttrMap();
     // TensorFlow's defaults for attributes a GraphDef leaves out.
-    return new LrnConstants(
+    return new LrnSettings(
         a.containsKey("depth_radius") ? a.get("depth_radius").getI() : 5,
         a.containsKey("bias") ? a.get("bias").getF() : 1f,
         a.containsKey("alpha") ? a.get("alpha").getF() : 1f,
-        a.containsKey("beta") ? a.get("beta").getF() : 0.5f);
+        a.containsKey("beta") ? a.get("beta").getF() : 0.5f,
+        acrossTowers);
   }
 
   private static String layerOf(String opName) {
@@ -114,8 +122,8 @@ public record TrainedWeights(Map<String, HostArray> variables, Map<String, LrnCo
   }
 
   /** The LRN constants of {@code layer}, or an error naming the missing layer. */
-  public LrnConstants lrn(String layer) {
-    LrnConstants c = lrn.get(layer);
+  public LrnSettings lrn(String layer) {
+    LrnSettings c = lrn.get(layer);
     if (c == null) {
       throw new IllegalArgumentException("not an AlexNet of this project: no LRN op in layer "
           + layer + " (LRN layers: " + lrn.keySet() + ")");

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
 import io.alexnet.graph.HostTensors;
-import io.alexnet.onnx.TrainedWeights.LrnConstants;
+import io.alexnet.graph.LrnSettings;
 import io.alexnet.onnx.proto.GraphProto;
 import io.alexnet.onnx.proto.ModelProto;
 import io.alexnet.onnx.proto.NodeProto;
@@ -34,21 +34,22 @@ class LrnConversionTest {
 
   @Test
   void paperConstants() throws Exception {
-    LrnConstants paper = new LrnConstants(2, 2f, 1e-4f, 0.75f);
-    assertEquals(5, OnnxLayout.lrnSize(paper));
-    assertEquals(5e-4f, OnnxLayout.lrnAlpha(paper));
+    LrnSettings paper = LrnSettings.PAPER;
+    assertEquals(5, paper.size());
+    assertEquals(5e-4f, paper.caffeAlpha());
     check(paper);
   }
 
   /** BVLC's Caffe model: k 1 and Caffe's alpha 1e-4 over 5 channels, 2e-5 on the sum here. */
   @Test
   void caffeConstants() throws Exception {
-    LrnConstants bvlc = new LrnConstants(2, 1f, 2e-5f, 0.75f);
-    assertEquals(1e-4f, OnnxLayout.lrnAlpha(bvlc));
+    LrnSettings bvlc = LrnSettings.caffe(5, 1e-4f, 0.75f, 1f);
+    assertEquals(2e-5f, bvlc.alpha());
+    assertEquals(1e-4f, bvlc.caffeAlpha());
     check(bvlc);
   }
 
-  static void check(LrnConstants c) throws Exception {
+  static void check(LrnSettings c) throws Exception {
     Random rnd = new Random(4);
     float[] nhwc = new float[H * W * C];
     for (int i = 0; i < nhwc.length; i++) {
@@ -68,8 +69,8 @@ class LrnConversionTest {
       }
     }
     NodeProto lrn = NodeProto.newBuilder().setOpType("LRN").addInput("x").addOutput("y")
-        .addAttribute(OnnxExport.attr("size", OnnxLayout.lrnSize(c)))
-        .addAttribute(OnnxExport.attr("alpha", OnnxLayout.lrnAlpha(c)))
+        .addAttribute(OnnxExport.attr("size", c.size()))
+        .addAttribute(OnnxExport.attr("alpha", c.caffeAlpha()))
         .addAttribute(OnnxExport.attr("beta", c.beta()))
         .addAttribute(OnnxExport.attr("bias", c.bias())).build();
     ModelProto m = ModelProto.newBuilder().setIrVersion(OnnxExport.IR_VERSION)

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.alexnet.data.Augmentation;
 import io.alexnet.data.BatchLoader;
+import io.alexnet.data.ChannelOrder;
 import io.alexnet.data.ColorPca;
 import io.alexnet.data.DataStats;
 import io.alexnet.data.FashionMnist;
@@ -14,6 +15,7 @@ import io.alexnet.data.Preprocessor;
 import io.alexnet.export.SavedModelExport;
 import io.alexnet.export.ServingModel;
 import io.alexnet.graph.AlexNet;
+import io.alexnet.graph.LrnSettings;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.Variant;
 import io.alexnet.graph.WeightInit;
@@ -81,10 +83,15 @@ class OnnxExportTest {
    * random mean image and input scale 1/64.
    */
   static RunDir initializedRun(Path dir, ModelConfig model) throws Exception {
+    return initializedRun(dir, model, ChannelOrder.RGB);
+  }
+
+  static RunDir initializedRun(Path dir, ModelConfig model, ChannelOrder order)
+      throws Exception {
     RunDir run = new RunDir(dir.resolve("run"));
     List<String> labels = IntStream.range(0, model.classes()).mapToObj(i -> "class " + i)
         .toList();
-    run.write(model, 1 / 64f, "none", labels);
+    run.write(model, 1 / 64f, order, "none", labels);
     int canvas = Preprocessor.canvasFor(model.imageSize());
     float[] mean = new float[canvas * canvas * 3];
     Random rnd = new Random(2);
@@ -182,6 +189,28 @@ class OnnxExportTest {
       assertEquals(1, intAttr(nodes.get(conv), "group"), conv);
     }
     assertEquals("LRN", nodes.get("norm1").getOpType());
+  }
+
+  /**
+   * A model set up as an imported Caffe one is: BGR input, BVLC's LRN constants, one LRN
+   * window over both towers' maps (a single ONNX LRN, no split).
+   */
+  @Test
+  void caffeStyleModelRunsInOnnxRuntimeAsInTensorFlow() throws Exception {
+    RunDir run = initializedRun(tmp, ModelConfig.builder().width(0.25).imageSize(SIZE)
+        .classes(10).init(WeightInit.HE).hiddenBias(0.1).seed(4)
+        .lrn(LrnSettings.caffe(5, 1e-4f, 0.75f, 1f)).build(), ChannelOrder.BGR);
+    Path[] files = exportBoth(run, tmp);
+    OnnxRuntimeCheck.Outputs got = OnnxRuntimeCheck.assertAgrees(files[0], files[1],
+        OnnxRuntimeCheck.colourNoise(6, SIZE, 9), 6, SIZE);
+    ModelProto m = parse(files[1]);
+    List<NodeProto> lrns = m.getGraph().getNodeList().stream()
+        .filter(n -> n.getOpType().equals("LRN")).toList();
+    assertEquals(2, lrns.size());
+    assertEquals(1e-4f, floatAttr(lrns.get(0), "alpha"));
+    assertEquals(1f, floatAttr(lrns.get(0), "bias"));
+    assertEquals("BGR", got.metadata().get(OnnxExport.META_CHANNELS));
+    assertEquals(2, intAttr(nodes(m).get("conv2"), "group"));
   }
 
   @Test

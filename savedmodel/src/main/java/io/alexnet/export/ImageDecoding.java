@@ -1,5 +1,6 @@
 package io.alexnet.export;
 
+import io.alexnet.data.ChannelOrder;
 import io.alexnet.data.Preprocessor;
 import java.util.List;
 import org.tensorflow.ConcreteFunction;
@@ -20,7 +21,8 @@ import org.tensorflow.types.TUint8;
  * The training run's evaluation pre-processing as TensorFlow ops, for the {@code
  * classify_images} signature: decode (JPEG, PNG, GIF, BMP; grayscale becomes RGB), shorter side
  * to the canvas with half-pixel-centred bilinear resizing (as {@link Preprocessor} does), the
- * central crop, minus the mean image, times the input scale. Applied to each string of a batch
+ * central crop, channels reordered for a BGR model, minus the mean image, times the input
+ * scale. Applied to each string of a batch
  * with MapDefun, so images of different sizes can share a request.
  */
 final class ImageDecoding {
@@ -56,8 +58,11 @@ final class ImageDecoding {
         tf.constant(2)), tf.constant((canvas - crop) / 2));
     var begin = tf.concat(List.of(tf.constant(new int[] {0}), offset, tf.constant(new int[] {0})),
         tf.constant(0));
-    var patch = tf.reshape(tf.slice(resized, begin, tf.constant(new int[] {1, crop, crop, 3})),
-        tf.constant(new int[] {crop, crop, 3}));
+    Operand<TFloat32> patch = tf.reshape(tf.slice(resized, begin,
+        tf.constant(new int[] {1, crop, crop, 3})), tf.constant(new int[] {crop, crop, 3}));
+    if (pre.channelOrder() == ChannelOrder.BGR) {
+      patch = tf.reverse(patch, tf.constant(new int[] {2}));
+    }
     Operand<TFloat32> centred = patch;
     float[] mean = pre.mean();
     if (mean != null) {

@@ -19,7 +19,8 @@ public final class OpAllowlist {
       // graph plumbing and variables
       "Const", "Placeholder", "PlaceholderWithDefault", "Identity", "NoOp", "VariableV2",
       "Assign", "Fill", "ZerosLike", "OnesLike", "Shape", "Reshape", "ExpandDims", "Squeeze",
-      "ConcatV2", "Pack", "Slice", "StridedSlice", "Cast", "Select", "SelectV2",
+      "ConcatV2", "Split", "Pack", "Slice", "StridedSlice", "ReverseV2", "Cast", "Select",
+      "SelectV2",
       // the network
       "Conv2D", "BiasAdd", "Relu", "LRN", "MaxPool", "MaxPoolV2", "MatMul", "Softmax",
       "LogSoftmax", "TopKV2", "OneHot",

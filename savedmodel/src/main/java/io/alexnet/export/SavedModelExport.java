@@ -130,7 +130,8 @@ public final class SavedModelExport {
       // What a Java client needs to pre-process images for serving_default itself.
       Files.copy(run.stats(), tmp.resolve("assets").resolve(RunDir.STATS));
       Files.writeString(tmp.resolve("assets").resolve(PREPROCESSING),
-          "image_size=" + model.imageSize() + "\ninput_scale=" + pre.scale() + "\n");
+          "image_size=" + model.imageSize() + "\ninput_scale=" + pre.scale()
+              + "\nchannel_order=" + pre.channelOrder() + "\n");
     }
   }
 

@@ -1,6 +1,7 @@
 package io.alexnet.export;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.alexnet.data.ChannelOrder;
 import io.alexnet.data.DataStats;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.graph.HostTensors;
@@ -173,7 +174,8 @@ public final class ServingModel implements AutoCloseable, Classifier {
     var p = Checkpoints.readProperties(assets.resolve(SavedModelExport.PREPROCESSING));
     DataStats stats = DataStats.load(assets.resolve(RunDir.STATS));
     return new Preprocessor(Integer.parseInt(p.getProperty("image_size")), stats.mean(),
-        Float.parseFloat(p.getProperty("input_scale")));
+        Float.parseFloat(p.getProperty("input_scale")),
+        ChannelOrder.parse(p.getProperty("channel_order", "RGB")));
   }
 
   /** classify_images on encoded image files. */

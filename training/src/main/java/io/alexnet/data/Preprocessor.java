@@ -5,24 +5,33 @@ package io.alexnet.data;
  * cut out the central canvas x canvas patch, subtract the training set's mean image; then a
  * {@code crop} x {@code crop} patch (random while training, central otherwise). The paper feeds
  * the result in 0..255 units ({@code scale} 1); initializations made for unit-variance inputs
- * (He's) need it divided by the pixels' standard deviation instead.
+ * (He's) need it divided by the pixels' standard deviation instead. Images are read as RGB;
+ * a model that takes BGR (one imported from Caffe) gets its channels swapped first, and its
+ * mean image is in BGR too.
  */
 public final class Preprocessor {
   private final int crop;
   private final int canvas;
   private final float[] mean;
   private final float scale;
+  private final ChannelOrder order;
 
   /** Paper scale (1): pixels in 0..255 minus the mean. */
   public Preprocessor(int crop, float[] mean) {
     this(crop, mean, 1f);
   }
 
-  /**
-   * @param mean canvas x canvas x 3 mean image, or null for none
-   * @param scale multiplies every value after the mean is subtracted
-   */
+  /** RGB input. */
   public Preprocessor(int crop, float[] mean, float scale) {
+    this(crop, mean, scale, ChannelOrder.RGB);
+  }
+
+  /**
+   * @param mean canvas x canvas x 3 mean image in {@code order}, or null for none
+   * @param scale multiplies every value after the mean is subtracted
+   * @param order the channel order the network takes
+   */
+  public Preprocessor(int crop, float[] mean, float scale, ChannelOrder order) {
     this.crop = crop;
     this.canvas = canvasFor(crop);
     if (mean != null && mean.length != canvas * canvas * 3) {
@@ -31,13 +40,18 @@ public final class Preprocessor {
     }
     this.mean = mean;
     this.scale = scale;
+    this.order = order;
+  }
+
+  public ChannelOrder channelOrder() {
+    return order;
   }
 
   public float scale() {
     return scale;
   }
 
-  /** The mean image (canvas x canvas x 3, 0..255 units), or null. */
+  /** The mean image (canvas x canvas x 3, 0..255 units, in the channel order), or null. */
   public float[] mean() {
     return mean;
   }
@@ -84,9 +98,16 @@ public final class Preprocessor {
     return out;
   }
 
-  /** The mean-subtracted, scaled canvas for an image. */
+  /** The mean-subtracted, scaled canvas for an image, in the network's channel order. */
   public float[] canvas(RgbImage img) {
     float[] c = centralSquare(img);
+    if (order == ChannelOrder.BGR) {
+      for (int i = 0; i < c.length; i += 3) {
+        float r = c[i];
+        c[i] = c[i + 2];
+        c[i + 2] = r;
+      }
+    }
     for (int i = 0; i < c.length; i++) {
       c[i] = (c[i] - (mean == null ? 0 : mean[i])) * scale;
     }
@@ -95,8 +116,8 @@ public final class Preprocessor {
 
   /**
    * Copies the crop x crop patch at (x0, y0) of a canvas into {@code dst} at {@code offset},
-   * mirrored left-right if {@code flip}, adding {@code rgbOffset} (0..255 units, may be null)
-   * to every pixel.
+   * mirrored left-right if {@code flip}, adding {@code rgbOffset} (R, G, B in 0..255 units, may
+   * be null) to every pixel.
    */
   public void cropInto(float[] canvasPixels, int x0, int y0, boolean flip, float[] rgbOffset,
       float[] dst, int offset) {
@@ -108,6 +129,11 @@ public final class Preprocessor {
       r = rgbOffset[0] * scale;
       g = rgbOffset[1] * scale;
       b = rgbOffset[2] * scale;
+      if (order == ChannelOrder.BGR) {
+        float t = r;
+        r = b;
+        b = t;
+      }
     }
     for (int y = 0; y < crop; y++) {
       for (int x = 0; x < crop; x++) {

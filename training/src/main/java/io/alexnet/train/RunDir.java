@@ -1,8 +1,10 @@
 package io.alexnet.train;
 
+import io.alexnet.data.ChannelOrder;
 import io.alexnet.data.DataStats;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.graph.DevicePlan;
+import io.alexnet.graph.LrnSettings;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.Variant;
 import io.alexnet.graph.WeightInit;
@@ -42,9 +44,15 @@ public record RunDir(Path dir) {
     return Files.exists(dir.resolve(PROPERTIES));
   }
 
-  /** Writes the settings and the class names. */
+  /** Writes the settings and the class names of a model that takes RGB. */
   public void write(ModelConfig m, float inputScale, String data, List<String> classes)
       throws IOException {
+    write(m, inputScale, ChannelOrder.RGB, data, classes);
+  }
+
+  /** Writes the settings and the class names. */
+  public void write(ModelConfig m, float inputScale, ChannelOrder order, String data,
+      List<String> classes) throws IOException {
     Files.createDirectories(dir);
     Properties p = new Properties();
     p.setProperty("model.variant", m.variant().label());
@@ -55,7 +63,13 @@ public record RunDir(Path dir) {
     p.setProperty("model.hidden_bias", Double.toString(m.hiddenBias()));
     p.setProperty("model.seed", Long.toString(m.seed()));
     p.setProperty("model.devices", m.devices().towerA() + "," + m.devices().towerB());
+    p.setProperty("model.lrn.depth_radius", Long.toString(m.lrn().depthRadius()));
+    p.setProperty("model.lrn.bias", Float.toString(m.lrn().bias()));
+    p.setProperty("model.lrn.alpha", Float.toString(m.lrn().alpha()));
+    p.setProperty("model.lrn.beta", Float.toString(m.lrn().beta()));
+    p.setProperty("model.lrn.across_towers", Boolean.toString(m.lrn().acrossTowers()));
     p.setProperty("input.scale", Float.toString(inputScale));
+    p.setProperty("input.channel_order", order.name());
     p.setProperty("data", data);
     Checkpoints.writeProperties(dir.resolve(PROPERTIES), p);
     Files.write(dir.resolve(LABELS), classes);
@@ -82,7 +96,23 @@ public record RunDir(Path dir) {
         .hiddenBias(Double.parseDouble(p.getProperty("model.hidden_bias")))
         .seed(Long.parseLong(p.getProperty("model.seed")))
         .devices(new DevicePlan(dev[0], dev.length > 1 ? dev[1] : dev[0]))
+        .lrn(lrn(p))
         .build();
+  }
+
+  /** The LRN constants; runs written before they were recorded used the paper's. */
+  private static LrnSettings lrn(Properties p) {
+    LrnSettings d = LrnSettings.PAPER;
+    return new LrnSettings(
+        Long.parseLong(p.getProperty("model.lrn.depth_radius", Long.toString(d.depthRadius()))),
+        Float.parseFloat(p.getProperty("model.lrn.bias", Float.toString(d.bias()))),
+        Float.parseFloat(p.getProperty("model.lrn.alpha", Float.toString(d.alpha()))),
+        Float.parseFloat(p.getProperty("model.lrn.beta", Float.toString(d.beta()))),
+        Boolean.parseBoolean(p.getProperty("model.lrn.across_towers", "false")));
+  }
+
+  public ChannelOrder channelOrder() throws IOException {
+    return ChannelOrder.parse(properties().getProperty("input.channel_order", "RGB"));
   }
 
   public float inputScale() throws IOException {
@@ -93,9 +123,9 @@ public record RunDir(Path dir) {
     return Files.readAllLines(dir.resolve(LABELS));
   }
 
-  /** The evaluation pre-processing of this run (mean image and input scale). */
+  /** The evaluation pre-processing of this run (mean image, input scale, channel order). */
   public Preprocessor preprocessor() throws IOException {
     DataStats stats = DataStats.load(stats());
-    return new Preprocessor(model().imageSize(), stats.mean(), inputScale());
+    return new Preprocessor(model().imageSize(), stats.mean(), inputScale(), channelOrder());
   }
 }

@@ -48,6 +48,40 @@ class PreprocessTest {
         () -> p.cropInto(canvas, 30, 0, false, null, dst, 0));
   }
 
+  /** A BGR model gets each pixel's R and B swapped, its mean and colour offsets in BGR too. */
+  @Test
+  void bgrSwapsChannelsBeforeTheMeanAndInTheOffset() {
+    int w = 40, h = 30;
+    Random rnd = new Random(8);
+    byte[] px = new byte[w * h * 3];
+    rnd.nextBytes(px);
+    RgbImage img = new RgbImage(w, h, px);
+    int canvas = Preprocessor.canvasFor(67);
+    float[] meanRgb = new float[canvas * canvas * 3];
+    float[] meanBgr = new float[meanRgb.length];
+    for (int i = 0; i < meanRgb.length; i += 3) {
+      meanRgb[i] = 120 + rnd.nextFloat();
+      meanRgb[i + 1] = 110 + rnd.nextFloat();
+      meanRgb[i + 2] = 100 + rnd.nextFloat();
+      meanBgr[i] = meanRgb[i + 2];
+      meanBgr[i + 1] = meanRgb[i + 1];
+      meanBgr[i + 2] = meanRgb[i];
+    }
+    Preprocessor rgb = new Preprocessor(67, meanRgb, 0.5f, ChannelOrder.RGB);
+    Preprocessor bgr = new Preprocessor(67, meanBgr, 0.5f, ChannelOrder.BGR);
+    float[] offset = {10, 20, 30};
+    float[] a = new float[67 * 67 * 3], b = new float[67 * 67 * 3];
+    rgb.cropInto(rgb.canvas(img), 3, 4, true, offset, a, 0);
+    bgr.cropInto(bgr.canvas(img), 3, 4, true, offset, b, 0);
+    for (int i = 0; i < a.length; i += 3) {
+      assertEquals(a[i], b[i + 2]);
+      assertEquals(a[i + 1], b[i + 1]);
+      assertEquals(a[i + 2], b[i]);
+    }
+    assertEquals(ChannelOrder.BGR, ChannelOrder.parse("bgr"));
+    assertThrows(IllegalArgumentException.class, () -> ChannelOrder.parse("RGBA"));
+  }
+
   @Test
   void pcaOfAKnownCovariance() {
     // Colours drawn as mean + A z with z ~ N(0, I): covariance A A^T, known exactly.
