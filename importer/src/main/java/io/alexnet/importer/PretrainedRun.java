@@ -1,0 +1,117 @@
+package io.alexnet.importer;
+
+import io.alexnet.data.ColorPca;
+import io.alexnet.data.DataStats;
+import io.alexnet.data.Preprocessor;
+import io.alexnet.graph.AlexNet;
+import io.alexnet.graph.DevicePlan;
+import io.alexnet.graph.HostTensors;
+import io.alexnet.graph.ModelConfig;
+import io.alexnet.graph.Param;
+import io.alexnet.io.AtomicFiles;
+import io.alexnet.onnx.HostArray;
+import io.alexnet.onnx.TrainedWeights;
+import io.alexnet.train.Checkpoints;
+import io.alexnet.train.RunDir;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Writes an imported model as an ordinary run folder, so that {@code export}, {@code eval},
+ * {@code predict}, {@code summary}, {@code features} and {@code train --init-from} take it as
+ * they take a trained run: the model's settings (its LRN constants too) and pre-processing
+ * (channel order, mean, scale) in run.properties and data-stats.bin, the class names in
+ * labels.txt, and the weights as checkpoint 0.
+ */
+public final class PretrainedRun {
+  private PretrainedRun() {}
+
+  /** Writes the run to {@code out} all at once: on any error no folder is left behind. */
+  public static RunDir write(ImportedModel m, Preprocessor pre, List<String> labels,
+      String source, Path out) throws IOException {
+    if (Files.exists(out)) {
+      throw new IllegalArgumentException(out + " already exists: pick another --out");
+    }
+    ModelConfig model = m.model();
+    if (labels.size() != model.classes()) {
+      throw new IllegalArgumentException(labels.size() + " labels for " + model.classes()
+          + " classes");
+    }
+    AtomicFiles.publishFolder(out, tmp -> {
+      RunDir run = new RunDir(tmp);
+      run.write(model, pre.scale(), pre.channelOrder(), source, labels);
+      Properties p = run.properties();
+      p.setProperty("imported.from", source);
+      p.setProperty("imported.format", m.source().format());
+      for (int i = 0; i < m.notes().size(); i++) {
+        p.setProperty("imported.note." + (i + 1), m.notes().get(i));
+      }
+      try (var w = Files.newBufferedWriter(tmp.resolve(RunDir.PROPERTIES))) {
+        p.store(w, "alexnet run imported from " + source);
+      }
+      // The mean is the model's own; no colour PCA of its training set travels with it, so
+      // colour augmentation does nothing unless a fine-tuning run computes one.
+      new DataStats(pre.canvas(), pre.mean(), new ColorPca(new double[3],
+          new double[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}), 0).save(run.stats());
+      Files.createDirectories(run.checkpoints());
+      saveCheckpoint(model, m.weights(), run);
+    });
+    return new RunDir(out);
+  }
+
+  /** Checkpoint 0: the network's variables set to {@code weights}. */
+  static void saveCheckpoint(ModelConfig model, TrainedWeights weights, RunDir run)
+      throws IOException {
+    try (Graph g = new Graph()) {
+      AlexNet net = AlexNet.build(g, model.toBuilder().devices(DevicePlan.unpinned()).build(),
+          AlexNet.Mode.INFERENCE);
+      Ops tf = Ops.create(g).withSubScope("import");
+      List<Placeholder<TFloat32>> feeds = new ArrayList<>();
+      List<Operand<?>> assigns = new ArrayList<>();
+      List<HostArray> values = new ArrayList<>();
+      for (Param p : net.params()) {
+        HostArray v = weights.get(p.name());
+        if (!Arrays.equals(v.shape(), p.shape().asArray())) {
+          throw new IllegalArgumentException(p.name() + " is " + Arrays.toString(v.shape())
+              + " in the file but " + p.shape() + " in the network");
+        }
+        @SuppressWarnings("unchecked")
+        Variable<TFloat32> var = (Variable<TFloat32>) p.variable();
+        Placeholder<TFloat32> ph = tf.placeholder(TFloat32.class,
+            Placeholder.shape(p.shape()));
+        feeds.add(ph);
+        assigns.add(tf.assign(var, ph));
+        values.add(v);
+      }
+      if (net.params().size() != weights.variables().size()) {
+        throw new IllegalArgumentException("the file has " + weights.variables().size()
+            + " weight arrays, the network " + net.params().size());
+      }
+      try (Session s = new Session(g)) {
+        s.initialize();
+        for (int i = 0; i < assigns.size(); i++) {
+          HostArray v = values.get(i);
+          try (TFloat32 t = HostTensors.of(Shape.of(v.shape()), v.values())) {
+            s.runner().feed(feeds.get(i), t).addTarget(assigns.get(i)).run();
+          }
+        }
+        Properties state = new Properties();
+        state.setProperty("step", "0");
+        new Checkpoints(run.checkpoints(), 3).save(s, 0, state);
+      }
+    }
+  }
+}
