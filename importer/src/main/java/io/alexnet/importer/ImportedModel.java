@@ -35,12 +35,13 @@ public record ImportedModel(ModelConfig model, TrainedWeights weights, SourceNet
       {11, 4, 0, 0}, {5, 1, 2, 1}, {3, 1, 1, 0}, {3, 1, 1, 1}, {3, 1, 1, 1}};
 
   public static ImportedModel of(SourceNet net) {
-    require(net.convs().size() == 5, "convolution", net.convs().size(), 5, CONVS);
-    require(net.dense().size() == 3, "fully connected", net.dense().size(), 3, DENSE);
-    require(net.lrns().size() == 2, "LRN", net.lrns().size(), 2,
-        new String[] {"norm1", "norm2"});
-    require(net.pools().size() == 3, "max-pooling", net.pools().size(), 3,
-        new String[] {"pool1", "pool2", "pool5"});
+    if (net.convs().isEmpty()) {
+      throw new IllegalArgumentException("not an AlexNet: the file has no convolution layers");
+    }
+    requireCount(net, net.convs().size() == 5, "convolution", net.convs().size(), 5);
+    requireCount(net, net.dense().size() == 3, "fully connected", net.dense().size(), 3);
+    requireCount(net, net.lrns().size() == 2, "LRN", net.lrns().size(), 2);
+    requireCount(net, net.pools().size() == 3, "max-pooling", net.pools().size(), 3);
     List<String> notes = new ArrayList<>();
 
     long groups = net.convs().get(1).group();
@@ -52,7 +53,7 @@ public record ImportedModel(ModelConfig model, TrainedWeights weights, SourceNet
     int conv1Out = net.convs().get(0).weights().dim(0);
     double width = conv1Out / 96.0;
     LayerSizes sizes = LayerSizes.of(width, towers);
-    int[] outs = {sizes.conv1(), sizes.conv2(), sizes.conv3(), sizes.conv4(), sizes.conv5()};
+    int[] outs = outs(conv1Out, towers);
     int in = 3;
     for (int i = 0; i < 5; i++) {
       SourceNet.Conv c = net.convs().get(i);
@@ -176,11 +177,35 @@ public record ImportedModel(ModelConfig model, TrainedWeights weights, SourceNet
     return 4 * (conv1 - 1) + 11;
   }
 
-  private static void require(boolean ok, String kind, int got, int want, String[] names) {
-    if (!ok) {
-      String missing = got < want ? "; missing from " + names[got] + " on" : "";
-      throw new IllegalArgumentException("not an AlexNet: the file has " + got + " " + kind
-          + " layers, AlexNet has " + want + " (" + String.join(", ", names) + ")" + missing);
+  /**
+   * The counts of each kind must be AlexNet's. Where convolutions are missing, the first whose
+   * shape differs from AlexNet's next one is named, so the error says which layer is absent.
+   */
+  private static void requireCount(SourceNet net, boolean ok, String kind, int got, int want) {
+    if (ok) {
+      return;
     }
+    String which = "";
+    if (kind.equals("convolution") && got < want) {
+      long towers = got > 1 ? net.convs().get(1).group() : 1;
+      int[] outs = outs(net.convs().get(0).weights().dim(0), towers);
+      int in = 3;
+      for (int i = 0; i < want; i++) {
+        long group = CONV_SHAPE[i][3] == 1 ? towers : 1;
+        long[] shape = {outs[i], in / group, CONV_SHAPE[i][0], CONV_SHAPE[i][0]};
+        if (i >= got || !Arrays.equals(net.convs().get(i).weights().shape(), shape)) {
+          which = ": there is no " + CONVS[i] + " (" + Arrays.toString(shape) + ")";
+          break;
+        }
+        in = outs[i];
+      }
+    }
+    throw new IllegalArgumentException("not an AlexNet: the file has " + got + " " + kind
+        + " layers, AlexNet has " + want + which);
+  }
+
+  private static int[] outs(int conv1Out, long towers) {
+    LayerSizes s = LayerSizes.of(conv1Out / 96.0, (int) Math.max(1, Math.min(2, towers)));
+    return new int[] {s.conv1(), s.conv2(), s.conv3(), s.conv4(), s.conv5()};
   }
 }

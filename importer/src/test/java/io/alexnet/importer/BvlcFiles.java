@@ -37,7 +37,7 @@ import java.util.Random;
  * (conv1, relu1, norm1, pool1, ..., fc8, prob), with its LRN (local_size 5, alpha 1e-4, beta
  * 0.75, k 1 over the whole stack) and groups (2 in conv2, conv4 and conv5).
  */
-final class BvlcFiles {
+public final class BvlcFiles {
   /** Per conv layer: kernel, stride, pad, group (BVLC's deploy.prototxt). */
   static final int[][] CONV = {{11, 4, 0, 1}, {5, 1, 2, 2}, {3, 1, 1, 1}, {3, 1, 1, 2},
       {3, 1, 1, 2}};
@@ -52,7 +52,7 @@ final class BvlcFiles {
   final List<float[]> fcW = new ArrayList<>(), fcB = new ArrayList<>();
 
   /** The paper's shapes scaled by {@code width} (1: the published file's shapes). */
-  BvlcFiles(double width, int classes, long seed) {
+  public BvlcFiles(double width, int classes, long seed) {
     this.classes = classes;
     LayerSizes s = LayerSizes.of(width, 2);
     convOut = new int[] {s.conv1(), s.conv2(), s.conv3(), s.conv4(), s.conv5()};
@@ -101,7 +101,7 @@ final class BvlcFiles {
   // ---- Caffe -------------------------------------------------------------------------------
 
   /** The net as a .caffemodel: V1 {@code layers} (BVLC's file) or current {@code layer}. */
-  void writeCaffe(Path file, boolean v1) throws IOException {
+  public void writeCaffe(Path file, boolean v1) throws IOException {
     NetParameter.Builder net = NetParameter.newBuilder().setName("CaffeNet");
     String bottom = "data";
     for (int i = 0; i < 5; i++) {
@@ -235,7 +235,7 @@ final class BvlcFiles {
    * for the biases, float_data; initializers also listed as graph inputs, as older
    * converters did.
    */
-  void writeOnnx(Path file, int opset, int inputSide) throws IOException {
+  public void writeOnnx(Path file, int opset, int inputSide) throws IOException {
     GraphProto.Builder g = GraphProto.newBuilder().setName("bvlc_alexnet");
     g.addInput(value("data_0", new long[] {1, 3, inputSide, inputSide}));
     boolean padPools = inputSide != 227;

@@ -182,7 +182,7 @@ public final class OnnxExport {
   }
 
   /** The mean image's average per channel, in the model's order (0,0,0 without a mean). */
-  static String meanPerChannel(Preprocessor pre) {
+  public static String meanPerChannel(Preprocessor pre) {
     double[] sum = new double[3];
     float[] mean = pre.mean();
     if (mean != null) {

@@ -1,7 +1,11 @@
 package io.alexnet.cli;
 
+import io.alexnet.data.Preprocessor;
 import io.alexnet.export.OpAllowlist;
+import io.alexnet.export.SavedModelExport;
 import io.alexnet.export.ServingModel;
+import io.alexnet.importer.ImportedModel;
+import io.alexnet.importer.ModelFile;
 import io.alexnet.onnx.OnnxExport;
 import io.alexnet.onnx.OnnxModelInfo;
 import java.nio.file.Files;
@@ -31,6 +35,7 @@ final class InspectCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (Files.isRegularFile(model)) {
       printOnnx(OnnxModelInfo.read(model));
+      printAsAlexNet(model);
       return 0;
     }
     try (ServingModel m = ServingModel.load(model, trust)) {
@@ -50,6 +55,15 @@ final class InspectCommand implements Callable<Integer> {
       }
       System.out.printf(Locale.ROOT, "parameters: %,d%n", m.parameterCount());
       System.out.println("classes: " + m.labels().size());
+      if (Files.exists(m.dir().resolve("assets").resolve(SavedModelExport.PREPROCESSING))) {
+        Preprocessor pre = m.preprocessor();
+        System.out.printf(Locale.ROOT, "serving_default takes the network's own input: float"
+            + " [batch, %d, %d, 3] (NHWC), channels %s, the central %dx%d crop of the image"
+            + " scaled to %d pixels on its shorter side, pixels 0..255 minus the mean image (per"
+            + " channel %s), times %s; classify_images does all that itself%n", pre.crop(),
+            pre.crop(), pre.channelOrder(), pre.crop(), pre.crop(), pre.canvas(),
+            OnnxExport.meanPerChannel(pre), pre.scale());
+      }
     }
     return 0;
   }
@@ -80,6 +94,22 @@ final class InspectCommand implements Callable<Integer> {
     }
     m.inputs().stream().filter(v -> !v.doc().isEmpty()).forEach(v ->
         System.out.println("input " + v.name() + ": " + v.doc()));
+  }
+
+  /** What an import would make of the file, with its notes (the zoo's 224 input, say). */
+  private static void printAsAlexNet(Path file) throws java.io.IOException {
+    ImportedModel m;
+    try {
+      m = ImportedModel.of(ModelFile.read(file));
+    } catch (IllegalArgumentException e) {
+      System.out.println("not an AlexNet this program imports: " + e.getMessage());
+      return;
+    }
+    var c = m.model();
+    System.out.printf(Locale.ROOT, "as AlexNet: %s, %d classes, runs at %dx%d, LRN %s"
+        + " (tools/alexnet import)%n", c.variant().label(), c.classes(), c.imageSize(),
+        c.imageSize(), c.lrn());
+    m.notes().forEach(n -> System.out.println("note: " + n));
   }
 
   private static String describe(OnnxModelInfo.Value v) {
