@@ -129,6 +129,9 @@ public final class SavedModelExport {
       Files.write(tmp.resolve("assets").resolve(LABELS), labels);
       // What a Java client needs to pre-process images for serving_default itself.
       Files.copy(run.stats(), tmp.resolve("assets").resolve(RunDir.STATS));
+      // The run's settings too, so the export can seed a fine-tuning run (train --init-from).
+      Files.copy(run.dir().resolve(RunDir.PROPERTIES),
+          tmp.resolve("assets").resolve(RunDir.PROPERTIES));
       Files.writeString(tmp.resolve("assets").resolve(PREPROCESSING),
           "image_size=" + model.imageSize() + "\ninput_scale=" + pre.scale()
               + "\nchannel_order=" + pre.channelOrder() + "\n");

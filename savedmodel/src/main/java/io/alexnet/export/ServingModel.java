@@ -85,7 +85,7 @@ public final class ServingModel implements AutoCloseable, Classifier {
   }
 
   /** The version folder: {@code path} itself, or its highest-numbered sub-folder. */
-  static Path resolveVersion(Path path) throws IOException {
+  public static Path resolveVersion(Path path) throws IOException {
     if (!Files.isDirectory(path)) {
       throw new IllegalArgumentException("no such model folder: " + path);
     }

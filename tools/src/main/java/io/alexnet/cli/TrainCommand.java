@@ -4,6 +4,7 @@ import io.alexnet.cluster.ClusterServer;
 import io.alexnet.cluster.ClusterSpec;
 import io.alexnet.cluster.WorkerRole;
 import io.alexnet.data.Augmentation;
+import io.alexnet.data.ChannelOrder;
 import io.alexnet.data.DataSources;
 import io.alexnet.data.DataStats;
 import io.alexnet.data.Dataset;
@@ -17,6 +18,7 @@ import io.alexnet.report.CsvLogger;
 import io.alexnet.report.ProgressPrinter;
 import io.alexnet.report.TensorBoardLogger;
 import io.alexnet.report.TrainingPlot;
+import io.alexnet.train.FineTuning;
 import io.alexnet.train.History;
 import io.alexnet.train.RunDir;
 import io.alexnet.train.TrainConfig;
@@ -65,8 +67,23 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "128", description = "Default: ${DEFAULT-VALUE}.")
   int batch;
 
-  @Option(names = "--lr", defaultValue = "0.01", description = "Default: ${DEFAULT-VALUE}.")
-  double lr;
+  @Option(names = "--lr",
+      description = "Learning rate. Default: 0.01 (the paper's), or 0.001 with --init-from.")
+  Double lr;
+
+  @Option(names = "--init-from", paramLabel = "RUN_DIR|MODEL_DIR",
+      description = "Start from this run's or SavedModel's weights (an imported model's too),"
+          + " with its pre-processing; fc8 starts afresh when the data has other classes.")
+  Path initFrom;
+
+  @Option(names = "--freeze", paramLabel = "LAYER,...",
+      description = "Layers (conv1..conv5, fc6, fc7, fc8) that keep their weights: no update,"
+          + " no momentum.")
+  String freeze;
+
+  @Option(names = "--freeze-until", paramLabel = "LAYER",
+      description = "Freeze this layer and every one before it, e.g. fc6.")
+  String freezeUntil;
 
   @Option(names = "--momentum", defaultValue = "0.9", description = "Default: ${DEFAULT-VALUE}.")
   double momentum;
@@ -167,6 +184,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
+  /** run.properties key: the layers a fine-tuning run keeps fixed, for --resume. */
+  static final String FROZEN = "finetune.frozen";
+
   @Override
   public Integer call() throws Exception {
     ClusterSpec spec = null;
@@ -229,12 +249,48 @@ final class TrainCommand implements Callable<Integer> {
     ModelConfig m;
     float scale;
     DataStats stats;
+    ChannelOrder order = ChannelOrder.RGB;
+    java.util.Set<String> frozen = PretrainedSource.frozenLayers(freeze, freezeUntil);
+    FineTuning fineTuning = FineTuning.NONE;
     if (resume) {
       m = run.model();
       scale = run.inputScale();
+      order = run.channelOrder();
       stats = DataStats.load(run.stats());
+      String kept = run.properties().getProperty(FROZEN, "");
+      if (frozen.isEmpty() && !kept.isEmpty()) {
+        frozen = PretrainedSource.frozenLayers(kept, null);
+      }
+      fineTuning = new FineTuning(java.util.Optional.empty(), java.util.Set.of(), frozen);
       System.out.println("resuming " + runPath + " (model and pre-processing as saved there)");
+    } else if (initFrom != null) {
+      // The pretrained model's network and pre-processing, its statistics too; the new data
+      // only decides the classes.
+      PretrainedSource source = PretrainedSource.open(initFrom);
+      m = source.settings().model().toBuilder().classes(trainData.numClasses())
+          .seed(model.seed).build();
+      scale = source.settings().inputScale();
+      order = source.settings().channelOrder();
+      stats = DataStats.load(source.settings().stats());
+      fineTuning = source.fineTuning(m, frozen);
+      run.write(m, scale, order, data, trainData.classNames());
+      java.util.Properties p = run.properties();
+      p.setProperty("finetune.from", initFrom.toAbsolutePath().toString());
+      p.setProperty(FROZEN, String.join(",", frozen));
+      try (var w = java.nio.file.Files.newBufferedWriter(runPath.resolve(RunDir.PROPERTIES))) {
+        p.store(w, "alexnet run, fine-tuned from " + initFrom);
+      }
+      stats.save(run.stats());
+      System.out.println("fine-tuning " + initFrom + " (" + m.variant().label() + ", "
+          + m.imageSize() + "x" + m.imageSize() + ", " + order + " input); "
+          + (source.settings().model().classes() == m.classes() ? "all layers start from it"
+              : "fc8 starts afresh for " + m.classes() + " classes")
+          + (frozen.isEmpty() ? "" : "; frozen: " + String.join(",", frozen)));
     } else {
+      if (!frozen.isEmpty()) {
+        throw new IllegalArgumentException("--freeze and --freeze-until go with --init-from:"
+            + " a layer frozen at its random start would never learn");
+      }
       m = model.config(trainData.numClasses());
       Preprocessor raw = new Preprocessor(m.imageSize(), null);
       System.out.printf(Locale.ROOT, "computing the mean image and colour PCA over %d images...%n",
@@ -249,12 +305,15 @@ final class TrainCommand implements Callable<Integer> {
       run.write(m, scale, data, trainData.classNames());
       stats.save(run.stats());
     }
-    Preprocessor pre = new Preprocessor(m.imageSize(), stats.mean(), scale);
+    Preprocessor pre = new Preprocessor(m.imageSize(), stats.mean(), scale, order);
     Augmentation aug = new Augmentation(crop, flip, pca ? stats.pca() : null);
 
-    TrainConfig tc = new TrainConfig(epochs, batch, lr, momentum, weightDecay,
+    // Fine-tuning moves weights that already work: a tenth of the paper's rate (as BVLC's
+    // fine-tuning recipes use) keeps the first steps from undoing them.
+    double rate = lr != null ? lr : initFrom != null ? 0.001 : 0.01;
+    TrainConfig tc = new TrainConfig(epochs, batch, rate, momentum, weightDecay,
         parseSchedule(schedule), patience, maxCuts, logEvery, checkpointEvery, keep, workers,
-        2 * workers, m.seed());
+        2 * workers, m.seed(), fineTuning);
     try (Graph g = new Graph()) {
       System.out.print(ModelSummary.of(AlexNet.build(g, m, AlexNet.Mode.INFERENCE)));
     }

@@ -15,6 +15,8 @@ import java.util.List;
  * @param checkpointEvery steps between checkpoints (one is also written after every epoch)
  * @param keep checkpoints kept besides the best
  * @param workers threads decoding and augmenting images
+ * @param fineTuning the weights to start from and the layers to keep fixed ({@link
+ *     FineTuning#NONE}: from scratch, everything trained)
  */
 public record TrainConfig(
     int epochs,
@@ -30,7 +32,8 @@ public record TrainConfig(
     int keep,
     int workers,
     int prefetch,
-    long seed) {
+    long seed,
+    FineTuning fineTuning) {
 
   public TrainConfig {
     if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || logEvery < 1 || keep < 1) {
@@ -41,36 +44,42 @@ public record TrainConfig(
   }
 
   public static TrainConfig paper() {
-    return new TrainConfig(90, 128, 0.01, 0.9, 0.0005, List.of(), 1, 3, 10, 1000, 3, 2, 4, 1);
+    return new TrainConfig(90, 128, 0.01, 0.9, 0.0005, List.of(), 1, 3, 10, 1000, 3, 2, 4, 1,
+        FineTuning.NONE);
   }
 
   public TrainConfig withEpochs(int n) {
     return new TrainConfig(n, batchSize, learningRate, momentum, weightDecay, milestones,
-        patience, maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed);
+        patience, maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, fineTuning);
   }
 
   public TrainConfig withBatch(int b) {
     return new TrainConfig(epochs, b, learningRate, momentum, weightDecay, milestones, patience,
-        maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed);
+        maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, fineTuning);
   }
 
   public TrainConfig withLearningRate(double lr) {
     return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, milestones, patience,
-        maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed);
+        maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, fineTuning);
   }
 
   public TrainConfig withCheckpointEvery(int steps) {
     return new TrainConfig(epochs, batchSize, learningRate, momentum, weightDecay, milestones,
-        patience, maxCuts, logEvery, steps, keep, workers, prefetch, seed);
+        patience, maxCuts, logEvery, steps, keep, workers, prefetch, seed, fineTuning);
   }
 
   public TrainConfig withLogEvery(int steps) {
     return new TrainConfig(epochs, batchSize, learningRate, momentum, weightDecay, milestones,
-        patience, maxCuts, steps, checkpointEvery, keep, workers, prefetch, seed);
+        patience, maxCuts, steps, checkpointEvery, keep, workers, prefetch, seed, fineTuning);
   }
 
   public TrainConfig withMilestones(List<Integer> m) {
     return new TrainConfig(epochs, batchSize, learningRate, momentum, weightDecay, m, patience,
-        maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed);
+        maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, fineTuning);
+  }
+
+  public TrainConfig withFineTuning(FineTuning f) {
+    return new TrainConfig(epochs, batchSize, learningRate, momentum, weightDecay, milestones,
+        patience, maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, f);
   }
 }

@@ -79,6 +79,8 @@ public final class Trainer implements AutoCloseable {
   private final Output<TInt64> token;
   private final String resetStepsOp;
   private final Output<TInt64> resetTo;
+  // Starting from another model's weights: the op that reads them in, or null.
+  private final String restoreOp;
 
   public Trainer(ModelConfig modelConfig, TrainConfig config, Dataset train, Dataset val,
       Preprocessor pre, Augmentation aug, Path checkpointDir, ConfigProto session,
@@ -145,14 +147,28 @@ public final class Trainer implements AutoCloseable {
         net = AlexNet.build(built, modelConfig.toBuilder().devices(replicas.get(0)).build(),
             AlexNet.Mode.TRAIN);
       }
-      List<Output<?>> grads = net.gradients();
+      // Frozen layers' variables get no update and no momentum; their gradients are built but,
+      // with nothing reading them, never run.
+      List<Output<?>> all = net.gradients();
+      List<io.alexnet.graph.Param> trained = new ArrayList<>();
+      List<Output<?>> grads = new ArrayList<>();
+      for (int i = 0; i < all.size(); i++) {
+        if (config.fineTuning().trains(net.params().get(i))) {
+          trained.add(net.params().get(i));
+          grads.add(all.get(i));
+        }
+      }
+      if (trained.isEmpty()) {
+        throw new IllegalArgumentException("every layer is frozen: nothing would train");
+      }
       String stateDevice = role == null ? "" : role.stateDevice();
       SyncReplicas sync = role != null && role.sync()
-          ? SyncReplicas.build(built, net.params(), grads, role.workers(), stateDevice,
+          ? SyncReplicas.build(built, trained, grads, role.workers(), stateDevice,
               config.momentum(), config.weightDecay(), config.learningRate())
           : null;
-      PaperSgd sgd = sync != null ? sync.sgd() : PaperSgd.build(built, net.params(), grads,
+      PaperSgd sgd = sync != null ? sync.sgd() : PaperSgd.build(built, trained, grads,
           config.momentum(), config.weightDecay(), config.learningRate(), stateDevice);
+      Optional<org.tensorflow.op.Op> restore = config.fineTuning().restoreOp(built, net.params());
       Output<TBool> ready = role == null ? null : allInitialized(built);
       this.graph = GradientPlacement.placed(built, LrnAwareGradients.PREFIX);
       try {
@@ -174,6 +190,7 @@ public final class Trainer implements AutoCloseable {
         this.token = sync == null ? null : find(sync.token(role.index()), TInt64.class);
         this.resetStepsOp = sync == null ? null : sync.resetSteps().op().name();
         this.resetTo = sync == null ? null : find(sync.resetTo(), TInt64.class);
+        this.restoreOp = restore.map(r -> r.op().name()).orElse(null);
         List<Output<TFloat32>> ps = new ArrayList<>();
         for (var p : net.params()) {
           ps.add(find(p.output(), TFloat32.class));
@@ -368,6 +385,17 @@ public final class Trainer implements AutoCloseable {
     return history;
   }
 
+  /** A fresh fine-tuning run: the pretrained variables over the initialized ones. */
+  private void restorePretrained() {
+    if (restoreOp != null) {
+      session.runner().addTarget(restoreOp).run();
+      say("started from " + config.fineTuning().from().orElseThrow() + " ("
+          + config.fineTuning().restore().size() + " variables; frozen: "
+          + (config.fineTuning().frozen().isEmpty() ? "none"
+              : String.join(",", new java.util.TreeSet<>(config.fineTuning().frozen()))) + ")");
+    }
+  }
+
   static boolean crossed(long before, long after, int every) {
     return every > 0 && after / every > before / every;
   }
@@ -386,6 +414,7 @@ public final class Trainer implements AutoCloseable {
       schedule.load(st);
     } else {
       session.initialize();
+      restorePretrained();
     }
     setLearningRate(schedule.rate());
     return at;
@@ -401,6 +430,7 @@ public final class Trainer implements AutoCloseable {
         say("restored " + latest.get() + " into the ps tasks");
       } else if (!isInitialized()) {
         session.forceInitialize();
+        restorePretrained();
         setLearningRate(schedule.rate());
       } else {
         // An earlier chief's model, still on the ps tasks: keep it rather than start over.
