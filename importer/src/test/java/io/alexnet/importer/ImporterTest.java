@@ -170,6 +170,8 @@ class ImporterTest {
       float[] exported = onnxRuntime(again, OnnxExport.INPUT, OnnxExport.PROBABILITIES, x, img);
       for (int c = 0; c < 1000; c++) {
         assertEquals(original[c], exported[c], 1e-4f, "image " + img + " class " + c);
+        assertEquals(tf.probabilities()[img * 1000 + c], exported[c], 1e-4f,
+            "SavedModel against the exported file, image " + img + " class " + c);
       }
     }
     RunDir back = Importer.importFile(again, null, null, tmp.resolve("back")).run();

@@ -1,25 +1,31 @@
 package io.alexnet.cli;
 
 import io.alexnet.data.BadExampleException;
+import io.alexnet.data.Preprocessor;
 import io.alexnet.data.RgbImage;
 import io.alexnet.export.ServingModel;
+import io.alexnet.train.RunDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
-    description = "Top-5 classes with probabilities for image files, through the SavedModel's"
-        + " classify_images signature (decoding and pre-processing inside the graph).")
+    description = "Top-5 classes with probabilities for image files: through a SavedModel's"
+        + " classify_images signature (decoding and pre-processing inside the graph), or with a"
+        + " run folder's model (an imported one too) and its pre-processing in Java.")
 final class PredictCommand implements Callable<Integer> {
 
-  @Option(names = "--model", required = true, description = "A SavedModel folder.")
+  @Option(names = "--model", required = true, paramLabel = "MODEL_DIR|RUN_DIR",
+      description = "A SavedModel folder, or a run folder.")
   Path model;
 
   @Option(names = "--trust", description = "Load the SavedModel even with unexpected ops.")
@@ -28,43 +34,59 @@ final class PredictCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "JPEG or PNG files.")
   List<Path> images;
 
+  /** Probabilities for one encoded image. */
+  private interface Scorer {
+    float[] probabilities(byte[] encoded) throws BadExampleException;
+  }
+
   @Override
   public Integer call() throws Exception {
-    int failed = 0;
-    try (ServingModel m = ServingModel.load(model, trust)) {
-      List<Path> ok = new ArrayList<>();
-      List<byte[]> bytes = new ArrayList<>();
-      for (Path p : images) {
-        try {
-          byte[] b = Files.readAllBytes(p);
-          RgbImage.decode(b); // refuse non-images here, so one bad file does not fail the rest
-          ok.add(p);
-          bytes.add(b);
-        } catch (IOException e) {
-          System.err.println(p + ": cannot read: " + e.getMessage());
-          failed++;
-        } catch (BadExampleException e) {
-          System.err.println(p + ": " + e.getMessage());
-          failed++;
-        }
+    if (Files.exists(model.resolve(RunDir.PROPERTIES))) {
+      try (LoadedModel m = LoadedModel.open(model, trust)) {
+        Preprocessor pre = m.pre;
+        int s = pre.crop();
+        return predict(m.labels, bytes -> {
+          float[] x = new float[s * s * 3];
+          pre.cropInto(pre.canvas(RgbImage.decode(bytes)), pre.centre(), pre.centre(), false,
+              null, x, 0);
+          return m.classifier.probabilities(x, 1);
+        });
       }
-      for (int i = 0; i < ok.size(); i++) {
-        ServingModel.Prediction r;
-        try {
-          r = m.classify(List.of(bytes.get(i)));
-        } catch (RuntimeException e) {
-          System.err.println(ok.get(i) + ": TensorFlow could not decode it: " + e.getMessage());
-          failed++;
-          continue;
-        }
-        System.out.println(ok.get(i) + ":");
-        int k = r.top5().length;
-        for (int j = 0; j < k; j++) {
-          int c = r.top5()[j];
-          String label = c < m.labels().size() ? m.labels().get(c) : Integer.toString(c);
-          System.out.printf(Locale.ROOT, "  %d. %-20s %.4f%n", j + 1, label,
-              r.probabilities()[c]);
-        }
+    }
+    try (ServingModel m = ServingModel.load(model, trust)) {
+      return predict(m.labels(), bytes -> m.classify(List.of(bytes)).probabilities());
+    }
+  }
+
+  private int predict(List<String> labels, Scorer scorer) {
+    int failed = 0;
+    for (Path p : images) {
+      float[] probs;
+      try {
+        byte[] b = Files.readAllBytes(p);
+        RgbImage.decode(b); // refuse non-images here, so one bad file does not fail the rest
+        probs = scorer.probabilities(b);
+      } catch (IOException e) {
+        System.err.println(p + ": cannot read: " + e.getMessage());
+        failed++;
+        continue;
+      } catch (BadExampleException e) {
+        System.err.println(p + ": " + e.getMessage());
+        failed++;
+        continue;
+      } catch (RuntimeException e) {
+        System.err.println(p + ": TensorFlow could not decode it: " + e.getMessage());
+        failed++;
+        continue;
+      }
+      System.out.println(p + ":");
+      float[] pr = probs;
+      List<Integer> top = IntStream.range(0, pr.length).boxed()
+          .sorted(Comparator.comparingDouble((Integer c) -> -pr[c])).limit(5).toList();
+      for (int j = 0; j < top.size(); j++) {
+        int c = top.get(j);
+        String label = c < labels.size() ? labels.get(c) : Integer.toString(c);
+        System.out.printf(Locale.ROOT, "  %d. %-20s %.4f%n", j + 1, label, pr[c]);
       }
     }
     return failed == 0 ? 0 : 1;

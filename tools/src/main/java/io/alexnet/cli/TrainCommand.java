@@ -250,7 +250,7 @@ final class TrainCommand implements Callable<Integer> {
     float scale;
     DataStats stats;
     ChannelOrder order = ChannelOrder.RGB;
-    java.util.Set<String> frozen = PretrainedSource.frozenLayers(freeze, freezeUntil);
+    java.util.Set<String> frozen = ModelSource.frozenLayers(freeze, freezeUntil);
     FineTuning fineTuning = FineTuning.NONE;
     if (resume) {
       m = run.model();
@@ -259,14 +259,14 @@ final class TrainCommand implements Callable<Integer> {
       stats = DataStats.load(run.stats());
       String kept = run.properties().getProperty(FROZEN, "");
       if (frozen.isEmpty() && !kept.isEmpty()) {
-        frozen = PretrainedSource.frozenLayers(kept, null);
+        frozen = ModelSource.frozenLayers(kept, null);
       }
       fineTuning = new FineTuning(java.util.Optional.empty(), java.util.Set.of(), frozen);
       System.out.println("resuming " + runPath + " (model and pre-processing as saved there)");
     } else if (initFrom != null) {
       // The pretrained model's network and pre-processing, its statistics too; the new data
       // only decides the classes.
-      PretrainedSource source = PretrainedSource.open(initFrom);
+      ModelSource source = ModelSource.open(initFrom);
       m = source.settings().model().toBuilder().classes(trainData.numClasses())
           .seed(model.seed).build();
       scale = source.settings().inputScale();

@@ -67,9 +67,24 @@ class FineTuneTest {
     Path onnx = tmp.resolve("bvlc.onnx");
     new BvlcFiles(0.25, 10, 3).writeOnnx(onnx, 9, 227);
     Path imported = tmp.resolve("imported");
-    String[] r = cli("import", onnx.toString(), "--out", imported.toString());
+    Path words = tmp.resolve("synset_words.txt");
+    java.nio.file.Files.write(words, java.util.stream.IntStream.range(0, 10)
+        .mapToObj(i -> String.format("n%08d kind %d, sort %d", 1440764 + i, i, i)).toList());
+    String[] r = cli("import", onnx.toString(), "--labels", words.toString(), "--out",
+        imported.toString());
     assertEquals("0", r[0], r[1] + r[2]);
     assertTrue(r[1].contains("BGR"), r[1]);
+
+    // The imported run is a model like any other: summary, predict (with the class names).
+    r = cli("summary", "--model", imported.toString());
+    assertEquals("0", r[0], r[1] + r[2]);
+    assertTrue(r[1].contains("LRN: k=1.0 n=5 alpha=2.0E-5 beta=0.75 across towers"), r[1]);
+    Path png = tmp.resolve("one.png");
+    java.nio.file.Files.write(png, Synthetic.encode(Synthetic.images(1, 9, new int[1])[0],
+        Synthetic.SIDE, Synthetic.SIDE, true, "png"));
+    r = cli("predict", "--model", imported.toString(), png.toString());
+    assertEquals("0", r[0], r[1] + r[2]);
+    assertTrue(r[1].matches("(?s).*  1\\. kind \\d, sort \\d +0\\.\\d{4}.*"), r[1]);
 
     Path data = folders(tmp.resolve("data"), new int[] {0, 1, 2, 3},
         new String[] {"bar", "column", "box", "slash"}, 64, 1);

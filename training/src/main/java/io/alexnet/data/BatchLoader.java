@@ -19,8 +19,12 @@ import java.util.concurrent.Future;
  */
 public final class BatchLoader implements AutoCloseable {
 
-  /** Images NHWC [size, crop, crop, 3] and labels; bad examples were left out. */
-  public record Batch(float[] images, int[] labels, int size, int bad, List<String> problems) {}
+  /**
+   * Images NHWC [size, crop, crop, 3], labels, and the dataset index of each; bad examples
+   * were left out.
+   */
+  public record Batch(float[] images, int[] labels, int[] indices, int size, int bad,
+      List<String> problems) {}
 
   private final Dataset data;
   private final Preprocessor pre;
@@ -120,6 +124,7 @@ public final class BatchLoader implements AutoCloseable {
     int per = crop * crop * 3;
     float[] images = new float[(to - from) * per];
     int[] labels = new int[to - from];
+    int[] indices = new int[to - from];
     List<String> problems = new ArrayList<>();
     int n = 0, bad = 0;
     for (int k = from; k < to; k++) {
@@ -141,13 +146,15 @@ public final class BatchLoader implements AutoCloseable {
       boolean flip = aug.flip() && rnd.nextBoolean();
       float[] shift = aug.pca() != null ? aug.pca().sample(rnd) : null;
       pre.cropInto(canvas, x0, y0, flip, shift, images, n * per);
+      indices[n] = order[k];
       labels[n++] = ex.label();
     }
     if (n < labels.length) {
       images = java.util.Arrays.copyOf(images, n * per);
       labels = java.util.Arrays.copyOf(labels, n);
+      indices = java.util.Arrays.copyOf(indices, n);
     }
-    return new Batch(images, labels, n, bad, problems);
+    return new Batch(images, labels, indices, n, bad, problems);
   }
 
   private static long mix(long seed, int epoch, int position) {

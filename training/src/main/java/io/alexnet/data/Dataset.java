@@ -21,6 +21,11 @@ public interface Dataset {
     return 0;
   }
 
+  /** What to call example {@code index} in a listing: its file where it has one. */
+  default String name(int index) {
+    return Integer.toString(index);
+  }
+
   /** One line for logs: where the data is and how much of it there is. */
   String describe();
 

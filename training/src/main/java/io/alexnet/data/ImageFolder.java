@@ -88,6 +88,11 @@ public final class ImageFolder implements Dataset {
   }
 
   @Override
+  public String name(int index) {
+    return root.relativize(files.get(index)).toString();
+  }
+
+  @Override
   public String describe() {
     return "image folder " + root + ": " + files.size() + " files in " + classes.size()
         + " classes";

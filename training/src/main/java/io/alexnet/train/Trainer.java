@@ -515,7 +515,8 @@ public final class Trainer implements AutoCloseable {
     }
     int per = b.images().length / Math.max(1, b.size());
     return new BatchLoader.Batch(java.util.Arrays.copyOf(b.images(), keep * per),
-        java.util.Arrays.copyOf(b.labels(), keep), keep, b.bad(), b.problems());
+        java.util.Arrays.copyOf(b.labels(), keep), java.util.Arrays.copyOf(b.indices(), keep),
+        keep, b.bad(), b.problems());
   }
 
   /** Batches per epoch at the configured batch size. */

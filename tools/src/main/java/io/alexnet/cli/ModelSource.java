@@ -19,24 +19,25 @@ import java.util.Set;
 import org.tensorflow.Graph;
 
 /**
- * What {@code train --init-from} starts from: a run folder (its best checkpoint, else its
- * latest) or an exported SavedModel, whose assets hold the same settings a run keeps.
+ * A trained model on disk, as {@code train --init-from} and {@code features} take it: a run
+ * folder (its best checkpoint, else its latest; an imported model is one too) or an exported
+ * SavedModel, whose assets hold the same settings a run keeps.
  *
  * @param settings the folder with run.properties, labels.txt and data-stats.bin
  * @param prefix the checkpoint prefix of its variables
  */
-record PretrainedSource(Path path, RunDir settings, Path prefix) {
+record ModelSource(Path path, RunDir settings, Path prefix) {
 
   /** The layers in the paper's order; {@code --freeze-until L} freezes L and all before it. */
   static final List<String> LAYERS =
       List.of("conv1", "conv2", "conv3", "conv4", "conv5", "fc6", "fc7", "fc8");
 
-  static PretrainedSource open(Path path) throws IOException {
+  static ModelSource open(Path path) throws IOException {
     if (Files.exists(path.resolve(RunDir.PROPERTIES))) {
       RunDir run = new RunDir(path);
       Path ckpt = new Checkpoints(run.checkpoints(), Integer.MAX_VALUE).bestOrLatest()
           .orElseThrow(() -> new IllegalArgumentException(path + " has no checkpoint yet"));
-      return new PretrainedSource(path, run, ckpt.resolve(Checkpoints.VARIABLES));
+      return new ModelSource(path, run, ckpt.resolve(Checkpoints.VARIABLES));
     }
     Path version = ServingModel.resolveVersion(path);
     RunDir assets = new RunDir(version.resolve("assets"));
@@ -45,7 +46,7 @@ record PretrainedSource(Path path, RunDir settings, Path prefix) {
           + " their run's settings (assets/" + RunDir.PROPERTIES + "); start from the run"
           + " folder, or export it again");
     }
-    return new PretrainedSource(path, assets, version.resolve("variables").resolve("variables"));
+    return new ModelSource(path, assets, version.resolve("variables").resolve("variables"));
   }
 
   /**
