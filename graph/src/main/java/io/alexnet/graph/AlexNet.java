@@ -24,7 +24,7 @@ import org.tensorflow.types.family.TFloating;
 
 /**
  * AlexNet (Krizhevsky, Sutskever, Hinton, NIPS 2012) as a TensorFlow graph, layer by layer as in
- * the paper's Figure 2 and ../shared/SPEC.md. {@link #forward()} is the whole network; the rest
+ * the paper's Figure 2 and docs/PAPER.md. {@link #forward()} is the whole network; the rest
  * of the file is the handful of layer kinds it uses.
  *
  * <p>The paper split the net over two GPUs ("towers"). Here every layer is built once per tower,

@@ -20,8 +20,11 @@ import org.tensorflow.proto.ConfigProto;
 public final class Devices {
   private Devices() {}
 
-  /** A device as TensorFlow names it, e.g. /job:localhost/replica:0/task:0/device:GPU:0. */
-  public record Device(String name, String type) {
+  /**
+   * A device as TensorFlow names it, e.g. /job:localhost/replica:0/task:0/device:GPU:0, with
+   * the memory TensorFlow says it has (bytes; 0 where it reports none).
+   */
+  public record Device(String name, String type, long memoryBytes) {
     public boolean isGpu() {
       return type.equalsIgnoreCase("GPU");
     }
@@ -51,8 +54,9 @@ public final class Devices {
         for (int i = 0; i < TF_DeviceListCount(devices); i++) {
           String name = TF_DeviceListName(devices, i, status).getString();
           String type = TF_DeviceListType(devices, i, status).getString();
+          long memory = TF_DeviceListMemoryBytes(devices, i, status);
           check(status);
-          out.add(new Device(name, type));
+          out.add(new Device(name, type, memory));
         }
       } finally {
         TF_DeleteDeviceList(devices);

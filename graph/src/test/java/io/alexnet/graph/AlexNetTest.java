@@ -49,7 +49,7 @@ class AlexNetTest {
       assertEquals(List.of(-1L, 1000L), List.of(net.logits().shape().asArray()[0],
           net.logits().shape().asArray()[1]));
 
-      // SPEC.md: 60,965,224 trainable parameters with the groups.
+      // docs/PAPER.md: 60,965,224 trainable parameters with the groups.
       assertEquals(60_965_224L, variableParams(g));
       assertEquals(60_965_224L, net.parameterCount());
       // Each tower holds half of conv2's kernels, each seeing 48 maps: 5x5x48x128.

@@ -88,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
         StringBuilder where = new StringBuilder();
         Timing t = Benchmarks.trainStep(model, config, b, warmup, steps,
             profile ? where::append : null);
-        // A training step counts as three forward passes (SPEC.md).
+        // A training step counts as three forward passes (docs/PAPER.md).
         double gflops = 3 * 2.0 * macs * b / t.median() / 1e9;
         emit("train", b, t.median(), t.quantile(0.1), t.quantile(0.9), gflops, limit, onednn);
         if (profile) {

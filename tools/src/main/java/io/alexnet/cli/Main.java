@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description = "AlexNet (Krizhevsky et al. 2012) on TensorFlow Java.",
     subcommands = {QuickstartCommand.class, TrainCommand.class, EvalCommand.class,
         ExportCommand.class, ImportCommand.class, PredictCommand.class, FeaturesCommand.class, InspectCommand.class, BenchCommand.class,
-        SummaryCommand.class,
+        SummaryCommand.class, DevicesCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

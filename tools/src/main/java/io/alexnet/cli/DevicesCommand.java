@@ -1,0 +1,121 @@
+package io.alexnet.cli;
+
+import io.alexnet.graph.Devices;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.tensorflow.TensorFlow;
+import picocli.CommandLine.Command;
+
+@Command(name = "devices", mixinStandardHelpOptions = true,
+    description = "What TensorFlow sees here: its version and build, whether oneDNN's kernels"
+        + " are on, the devices with their memory, and the CUDA and cuDNN libraries the GPU"
+        + " build needs, each found and loaded or named as missing.")
+final class DevicesCommand implements Callable<Integer> {
+
+  /**
+   * The shared libraries TensorFlow 2.18's CUDA build opens (CUDA 12, cuDNN 9), by the sonames
+   * it asks the loader for.
+   */
+  static final List<String> GPU_LIBRARIES = List.of("libcudart.so.12", "libcublas.so.12",
+      "libcublasLt.so.12", "libcufft.so.11", "libcusolver.so.11", "libcusparse.so.12",
+      "libnvJitLink.so.12", "libcudnn.so.9");
+
+  @Override
+  public Integer call() {
+    boolean gpuBuild = DevicesCommand.class.getClassLoader()
+        .getResource("org/tensorflow/internal/c_api/linux-x86_64-gpu/") != null;
+    System.out.println("TensorFlow " + TensorFlow.version() + " (TensorFlow Java 1.1.0, "
+        + (gpuBuild ? "GPU build, classifier linux-x86_64-gpu"
+            : "CPU build, classifier linux-x86_64; mvn -Pgpu package builds the GPU one") + ")");
+    String onednn = System.getenv("TF_ENABLE_ONEDNN_OPTS");
+    System.out.println("oneDNN kernels: " + ("1".equals(onednn) ? "on (TF_ENABLE_ONEDNN_OPTS=1)"
+        : "off (set TF_ENABLE_ONEDNN_OPTS=1 before TensorFlow loads; tools/alexnet does)"));
+    List<Devices.Device> devices = Devices.list(null);
+    System.out.println("devices (" + devices.size() + "):");
+    for (Devices.Device d : devices) {
+      // A CPU device's figure is a nominal allocator limit, not the machine's memory.
+      System.out.printf(Locale.ROOT, "  %-45s %-4s %s%n", d.name(), d.type(),
+          d.isGpu() ? String.format(Locale.ROOT, "%.1f GiB", d.memoryBytes() / (double) (1L << 30))
+              : "host memory");
+    }
+    long gpus = devices.stream().filter(Devices.Device::isGpu).count();
+    System.out.println(gpus > 0 ? gpus + " GPU(s): --devices auto puts the towers on them"
+        : "no GPU: everything runs on the CPU (soft placement moves ops pinned to a GPU)");
+    System.out.println("CUDA and cuDNN libraries the GPU build needs"
+        + (gpuBuild ? ":" : " (not used by this build):"));
+    List<String> missing = new ArrayList<>();
+    for (String lib : GPU_LIBRARIES) {
+      Optional<Path> at = find(lib);
+      String state;
+      if (at.isEmpty()) {
+        state = "missing";
+        missing.add(lib);
+      } else {
+        state = load(at.get());
+        if (!state.startsWith("loads")) {
+          missing.add(lib);
+        }
+      }
+      System.out.printf(Locale.ROOT, "  %-20s %s%n", lib, state);
+    }
+    if (!missing.isEmpty() && gpuBuild) {
+      System.out.println("missing or broken: " + String.join(", ", missing) + " -- install CUDA"
+          + " 12 and cuDNN 9, or add their lib folders to LD_LIBRARY_PATH");
+    }
+    return 0;
+  }
+
+  /** The library file on this machine's search path: LD_LIBRARY_PATH, then the usual places. */
+  static Optional<Path> find(String soname) {
+    Set<String> dirs = new LinkedHashSet<>();
+    String env = System.getenv("LD_LIBRARY_PATH");
+    if (env != null) {
+      for (String d : env.split(File.pathSeparator)) {
+        if (!d.isEmpty()) {
+          dirs.add(d);
+        }
+      }
+    }
+    dirs.addAll(List.of("/usr/local/cuda/lib64", "/usr/local/cuda/targets/x86_64-linux/lib",
+        "/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib/x86_64-linux-gnu"));
+    for (String d : dirs) {
+      Path p = Path.of(d, soname);
+      if (Files.exists(p)) {
+        return Optional.of(p);
+      }
+    }
+    try {
+      // ldconfig's cache knows the folders /etc/ld.so.conf adds.
+      Process ldconfig = new ProcessBuilder("/sbin/ldconfig", "-p").redirectErrorStream(true)
+          .start();
+      String out = new String(ldconfig.getInputStream().readAllBytes());
+      for (String line : out.split("\n")) {
+        String t = line.trim();
+        if (t.startsWith(soname + " ") && t.contains("=> ")) {
+          return Optional.of(Path.of(t.substring(t.indexOf("=> ") + 3).trim()));
+        }
+      }
+    } catch (IOException e) {
+      // No ldconfig: the folders above are all we can look in.
+    }
+    return Optional.empty();
+  }
+
+  private static String load(Path lib) {
+    try {
+      System.load(lib.toAbsolutePath().toString());
+      return "loads (" + lib + ")";
+    } catch (UnsatisfiedLinkError e) {
+      return "found at " + lib + " but does not load: " + e.getMessage();
+    }
+  }
+}
