@@ -96,7 +96,16 @@ class ReportTest {
     assertEquals(5, Files.readAllLines(run.resolve(CsvLogger.EPOCHS)).size());
 
     BufferedImage img = ImageIO.read(run.resolve(TrainingPlot.FILE).toFile());
-    assertEquals(1200, img.getWidth());
+    assertEquals(3 * TrainingPlot.WIDTH, img.getWidth());
+    // Each chart is also a well-formed SVG document.
+    var xml = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+    // The SVG names its DTD by URL; nothing may be fetched.
+    xml.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+    for (String svg : TrainingPlot.SVG) {
+      var doc = xml.newDocumentBuilder().parse(run.resolve(svg).toFile());
+      assertEquals("svg", doc.getDocumentElement().getLocalName() == null
+          ? doc.getDocumentElement().getNodeName() : doc.getDocumentElement().getLocalName());
+    }
     // Lines in the series colours were drawn (not an empty white canvas).
     int blue = 0;
     for (int y = 0; y < img.getHeight(); y++) {
@@ -108,6 +117,33 @@ class ReportTest {
       }
     }
     assertTrue(blue > 200, "plotted pixels: " + blue);
+  }
+
+  /** One epoch is one point: the error chart still shows it (as a marker), not nothing. */
+  @Test
+  void aOneEpochRunStillShowsItsErrorsAndTheLossIsSmoothed() throws Exception {
+    CsvLogger csv = new CsvLogger(run);
+    for (int s = 1; s <= 5; s++) {
+      csv.onStep(step(s, 3.0 - 0.4 * s));
+    }
+    TrainingListener.Epoch ep = epoch(0, 1.5, 0.4);
+    csv.onEpoch(ep);
+    new TrainingPlot(run).onEpoch(ep);
+    BufferedImage img = ImageIO.read(run.resolve(TrainingPlot.FILE).toFile());
+    int orange = 0; // val top-1's colour, inside the error chart only
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = TrainingPlot.WIDTH; x < 2 * TrainingPlot.WIDTH; x++) {
+        if ((img.getRGB(x, y) & 0xffffff) == TrainingPlot.COLOURS[1].getRGB() - 0xff000000) {
+          orange++;
+        }
+      }
+    }
+    assertTrue(orange > 20, "val top-1 pixels in the error chart: " + orange);
+    // Smoothing starts at the first value and follows a falling loss from above.
+    double[] sm = TrainingPlot.smooth(new double[] {2, 1, 1, 1});
+    assertEquals(2.0, sm[0], 1e-12);
+    assertEquals((0.8 * 0.2 * 2 + 0.2 * 1) / (1 - 0.64), sm[1], 1e-12);
+    assertTrue(sm[3] > 1 && sm[3] < sm[2]);
   }
 
   @Test
