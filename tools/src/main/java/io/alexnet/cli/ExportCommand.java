@@ -103,12 +103,10 @@ final class ExportCommand implements Callable<Integer> {
   /** The checkpoint {@code from} names: best (or else latest), latest, or a folder. */
   private static Path checkpoint(RunDir run, String from) throws Exception {
     run.properties(); // refuses a folder that is not a run, with the reason
-    Checkpoints cps = new Checkpoints(run.checkpoints(), Integer.MAX_VALUE);
     return switch (from) {
-      case "best" -> cps.bestOrLatest().orElseThrow(
-          () -> new IllegalArgumentException(run.dir() + " has no checkpoint yet"));
-      case "latest" -> cps.latest().orElseThrow(
-          () -> new IllegalArgumentException(run.dir() + " has no checkpoint yet"));
+      case "best" -> ModelSource.bestOrLatest(run);
+      case "latest" -> new Checkpoints(run.checkpoints(), Integer.MAX_VALUE).latest()
+          .orElseThrow(() -> new IllegalArgumentException(run.dir() + " has no checkpoint yet"));
       default -> Path.of(from);
     };
   }

@@ -35,8 +35,7 @@ final class LoadedModel implements AutoCloseable {
   static LoadedModel open(Path path, boolean trust) throws IOException {
     if (Files.exists(path.resolve(RunDir.PROPERTIES))) {
       RunDir run = new RunDir(path);
-      Path ckpt = new Checkpoints(run.checkpoints(), Integer.MAX_VALUE).bestOrLatest()
-          .orElseThrow(() -> new IllegalArgumentException(path + " has no checkpoint yet"));
+      Path ckpt = ModelSource.bestOrLatest(run);
       Graph g = new Graph();
       try {
         AlexNet net = AlexNet.build(g, run.model().toBuilder().devices(DevicePlan.unpinned())

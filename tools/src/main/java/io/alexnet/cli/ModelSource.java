@@ -35,9 +35,7 @@ record ModelSource(Path path, RunDir settings, Path prefix) {
   static ModelSource open(Path path) throws IOException {
     if (Files.exists(path.resolve(RunDir.PROPERTIES))) {
       RunDir run = new RunDir(path);
-      Path ckpt = new Checkpoints(run.checkpoints(), Integer.MAX_VALUE).bestOrLatest()
-          .orElseThrow(() -> new IllegalArgumentException(path + " has no checkpoint yet"));
-      return new ModelSource(path, run, ckpt.resolve(Checkpoints.VARIABLES));
+      return new ModelSource(path, run, bestOrLatest(run).resolve(Checkpoints.VARIABLES));
     }
     Path version = ServingModel.resolveVersion(path);
     RunDir assets = new RunDir(version.resolve("assets"));
@@ -47,6 +45,12 @@ record ModelSource(Path path, RunDir settings, Path prefix) {
           + " folder, or export it again");
     }
     return new ModelSource(path, assets, version.resolve("variables").resolve("variables"));
+  }
+
+  /** The checkpoint a run stands for: its best by validation error, else its newest. */
+  static Path bestOrLatest(RunDir run) throws IOException {
+    return new Checkpoints(run.checkpoints(), Integer.MAX_VALUE).bestOrLatest()
+        .orElseThrow(() -> new IllegalArgumentException(run.dir() + " has no checkpoint yet"));
   }
 
   /**

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -25,7 +24,7 @@ public final class ImageFiles implements Dataset {
     for (Path p : paths) {
       if (Files.isDirectory(p)) {
         try (Stream<Path> s = Files.list(p)) {
-          s.filter(ImageFiles::isImage).sorted().forEach(files::add);
+          s.filter(ImageFolder::isImageName).sorted().forEach(files::add);
         }
       } else if (Files.exists(p)) {
         files.add(p);
@@ -37,12 +36,6 @@ public final class ImageFiles implements Dataset {
       throw new IllegalArgumentException("no .jpg, .jpeg or .png files in " + paths);
     }
     return new ImageFiles(files);
-  }
-
-  static boolean isImage(Path p) {
-    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-    return Files.isRegularFile(p)
-        && (n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png"));
   }
 
   @Override

@@ -56,7 +56,8 @@ public final class ImageFolder implements Dataset {
         labels.stream().mapToInt(Integer::intValue).toArray());
   }
 
-  private static boolean isImageName(Path p) {
+  /** A regular file named .jpg, .jpeg or .png (case aside): what the image readers take. */
+  static boolean isImageName(Path p) {
     String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
     return Files.isRegularFile(p)
         && (n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png"));
