@@ -53,15 +53,13 @@ public final class PretrainedRun {
     AtomicFiles.publishFolder(out, tmp -> {
       RunDir run = new RunDir(tmp);
       run.write(model, pre.scale(), pre.channelOrder(), source, labels);
-      Properties p = run.properties();
-      p.setProperty("imported.from", source);
-      p.setProperty("imported.format", m.source().format());
+      java.util.Map<String, String> origin = new java.util.LinkedHashMap<>();
+      origin.put("imported.from", source);
+      origin.put("imported.format", m.source().format());
       for (int i = 0; i < m.notes().size(); i++) {
-        p.setProperty("imported.note." + (i + 1), m.notes().get(i));
+        origin.put("imported.note." + (i + 1), m.notes().get(i));
       }
-      try (var w = Files.newBufferedWriter(tmp.resolve(RunDir.PROPERTIES))) {
-        p.store(w, "alexnet run imported from " + source);
-      }
+      run.annotate(origin);
       // The mean is the model's own; no colour PCA of its training set travels with it, so
       // colour augmentation does nothing unless a fine-tuning run computes one.
       new DataStats(pre.canvas(), pre.mean(), new ColorPca(new double[3],

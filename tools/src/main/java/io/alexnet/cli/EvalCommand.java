@@ -1,6 +1,9 @@
 package io.alexnet.cli;
 
 import io.alexnet.data.DataSources;
+import io.alexnet.report.ProgressBar;
+import io.alexnet.runreport.RunReport;
+import java.util.Optional;
 import io.alexnet.data.Dataset;
 import io.alexnet.data.Subset;
 import io.alexnet.report.ConfusionReport;
@@ -51,6 +54,10 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of text.")
   boolean json;
 
+  @Option(names = "--no-report", negatable = true, defaultValue = "true",
+      description = "Also write report.html (looks again at the first 1,000 images).")
+  boolean htmlReport;
+
   @Option(names = "--trust", description = "Load a SavedModel even with unexpected ops.")
   boolean trust;
 
@@ -83,6 +90,8 @@ final class EvalCommand implements Callable<Integer> {
       FashionMnistInstall.ensure();
     }
     int[] part = shard == null ? new int[] {0, 1} : parseShard(shard);
+    EvalResult r;
+    Path dir = out != null ? out : model;
     try (LoadedModel m = LoadedModel.open(model, trust)) {
       Dataset d = Subset.shard(
           Subset.first(DataSources.open(data, true, m.labels.size(), labelBase), limit),
@@ -91,17 +100,16 @@ final class EvalCommand implements Callable<Integer> {
         System.out.println("model: " + m.description);
         System.out.println("data:  " + d.describe());
       }
-      long start = System.nanoTime();
-      int[] shown = {0};
-      EvalResult r = Evaluator.evaluate(m.classifier, d, m.pre, batch, workers, crops, done -> {
-        // A line per tenth of the set, so a long evaluation shows it is moving.
-        if (!json && done * 10L / Math.max(1, d.size()) > shown[0]) {
-          shown[0] = (int) (done * 10L / d.size());
-          double secs = (System.nanoTime() - start) / 1e9;
-          System.out.printf(Locale.ROOT, "  %d/%d images, %.1f images/s%n", done, d.size(),
-              done / secs);
+      // A bar in a terminal, a line per tenth elsewhere: a long evaluation shows it moves.
+      ProgressBar bar = json ? null : new ProgressBar(System.out, "eval", d.size());
+      r = Evaluator.evaluate(m.classifier, d, m.pre, batch, workers, crops, done -> {
+        if (bar != null) {
+          bar.update(done);
         }
       });
+      if (bar != null) {
+        bar.done();
+      }
       if (partial != null) {
         new EvalShard(part[0], part[1], crops, m.description, data, m.labels, r).save(partial);
         if (!json) {
@@ -109,9 +117,42 @@ final class EvalCommand implements Callable<Integer> {
               + "; merge all shards with eval --merge");
         }
       }
-      report(r, crops, m.labels, out != null ? out : model);
+      report(r, crops, m.labels, dir);
+    }
+    if (shard == null) {
+      saveNumbers(r, dir);
+      if (htmlReport) {
+        // Its own pass over the first images (the grids and neighbours need their pictures
+        // and fc7), headed by this evaluation's numbers.
+        try {
+          Path page = ReportCommand.write(model, data, null,
+              Optional.of(new RunReport.EvalNumbers(r, crops)), RunReport.Options.CLOSING,
+              dir.resolve("report.html"));
+          if (!json) {
+            System.out.println("report: " + page.toAbsolutePath());
+          }
+        } catch (IllegalArgumentException e) {
+          System.err.println("no report.html: " + e.getMessage());
+        }
+      }
     }
     return 0;
+  }
+
+  /** The numbers {@code report EVAL_OUT} needs later, beside confusion.csv. */
+  private void saveNumbers(EvalResult r, Path dir) throws java.io.IOException {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("model", model.toAbsolutePath().toString());
+    p.setProperty("data", data);
+    p.setProperty("crops", Integer.toString(crops));
+    p.setProperty("examples", Integer.toString(r.examples()));
+    p.setProperty("skipped", Integer.toString(r.bad()));
+    p.setProperty("top1_error", Double.toString(r.top1Error()));
+    p.setProperty("top5_error", Double.toString(r.top5Error()));
+    p.setProperty("seconds", Double.toString(r.seconds()));
+    try (var w = Files.newBufferedWriter(dir.resolve(ReportCommand.EVAL_PROPERTIES))) {
+      p.store(w, "alexnet eval");
+    }
   }
 
   private int merged() throws Exception {

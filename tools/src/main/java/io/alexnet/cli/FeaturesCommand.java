@@ -9,6 +9,7 @@ import io.alexnet.data.Preprocessor;
 import io.alexnet.features.FeatureExtractor;
 import io.alexnet.features.NpyFile;
 import io.alexnet.io.AtomicFiles;
+import io.alexnet.report.ProgressBar;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,11 +59,11 @@ final class FeaturesCommand implements Callable<Integer> {
     if (!npy && !name.endsWith(".csv")) {
       throw new IllegalArgumentException("--out must end in .npy or .csv: " + out);
     }
+    // The names file goes first and is replaced if there (a crash between the two leaves it
+    // behind); the features file is the one that says the work is done.
     Path names = out.resolveSibling(out.getFileName() + ".tsv");
-    for (Path p : npy ? List.of(out, names) : List.of(out)) {
-      if (Files.exists(p)) {
-        throw new IllegalArgumentException(p + " already exists: remove it or pick another --out");
-      }
+    if (Files.exists(out)) {
+      throw new IllegalArgumentException(out + " already exists: remove it or pick another --out");
     }
     Dataset d = open(data);
     ModelSource source = ModelSource.open(model);
@@ -92,7 +93,7 @@ final class FeaturesCommand implements Callable<Integer> {
                 }
                 w.write('\n');
               }
-            }, done, start);
+            }, done);
           }
           return;
         }
@@ -105,7 +106,7 @@ final class FeaturesCommand implements Callable<Integer> {
                 f.write(values, i * fx.columns());
                 w.write(rowNames[i] + "\t" + label(classes, labels[i]) + "\n");
               }
-            }, done, start);
+            }, done);
           }
         });
       });
@@ -122,11 +123,11 @@ final class FeaturesCommand implements Callable<Integer> {
     void accept(String[] names, int[] labels, float[] values) throws IOException;
   }
 
-  private void run(Dataset d, Preprocessor pre, FeatureExtractor fx, Rows rows, int[] done,
-      long start) throws IOException {
+  private void run(Dataset d, Preprocessor pre, FeatureExtractor fx, Rows rows, int[] done)
+      throws IOException {
+    ProgressBar bar = new ProgressBar(System.out, layer, d.size());
     try (BatchLoader l = new BatchLoader(d, pre, Augmentation.NONE, batch,
         BatchLoader.inOrder(d.size()), 0, 0, 0, workers, 2 * workers)) {
-      int shown = 0;
       while (l.hasNext()) {
         BatchLoader.Batch b = l.next();
         done[1] += b.bad();
@@ -139,16 +140,10 @@ final class FeaturesCommand implements Callable<Integer> {
           rows.accept(names, b.labels(), fx.features(b.images(), b.size()));
           done[0] += b.size();
         }
-        int seen = done[0] + done[1];
-        if (seen * 10L / d.size() > shown) {
-          shown = (int) (seen * 10L / d.size());
-          double secs = (System.nanoTime() - start) / 1e9;
-          double rate = done[0] / Math.max(secs, 1e-9);
-          System.out.printf(Locale.ROOT, "  %,d/%,d images, %.1f images/s, ETA %.0fs%n", seen,
-              d.size(), rate, (d.size() - seen) / Math.max(rate, 1e-9));
-        }
+        bar.update(done[0] + done[1]);
       }
     }
+    bar.done();
   }
 
   static Dataset open(List<Path> paths) throws IOException {

@@ -18,6 +18,7 @@ import io.alexnet.report.CsvLogger;
 import io.alexnet.report.ProgressPrinter;
 import io.alexnet.report.TensorBoardLogger;
 import io.alexnet.report.TrainingPlot;
+import io.alexnet.runreport.RunReport;
 import io.alexnet.train.FineTuning;
 import io.alexnet.train.History;
 import io.alexnet.train.RunDir;
@@ -137,6 +138,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--log-every", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
   int logEvery;
 
+  @Option(names = "--val-every", defaultValue = "0", paramLabel = "N",
+      description = "Also validate every N steps inside an epoch (0: only after each), so a"
+          + " short run still has a validation curve. Default: ${DEFAULT-VALUE}.")
+  int valEvery;
+
   @Option(names = "--checkpoint-every", defaultValue = "500",
       description = "Steps between checkpoints (one also ends every epoch)."
           + " Default: ${DEFAULT-VALUE}.")
@@ -183,6 +189,10 @@ final class TrainCommand implements Callable<Integer> {
   boolean sync;
 
   @Mixin ModelOptions model;
+
+  @Option(names = "--no-report", negatable = true, defaultValue = "true",
+      description = "Write report.html at the end (looks again at 1,000 validation images).")
+  boolean htmlReport;
 
   /** run.properties key: the layers a fine-tuning run keeps fixed, for --resume. */
   static final String FROZEN = "finetune.frozen";
@@ -274,12 +284,8 @@ final class TrainCommand implements Callable<Integer> {
       stats = DataStats.load(source.settings().stats());
       fineTuning = source.fineTuning(m, frozen);
       run.write(m, scale, order, data, trainData.classNames());
-      java.util.Properties p = run.properties();
-      p.setProperty("finetune.from", initFrom.toAbsolutePath().toString());
-      p.setProperty(FROZEN, String.join(",", frozen));
-      try (var w = java.nio.file.Files.newBufferedWriter(runPath.resolve(RunDir.PROPERTIES))) {
-        p.store(w, "alexnet run, fine-tuned from " + initFrom);
-      }
+      run.annotate(java.util.Map.of("finetune.from", initFrom.toAbsolutePath().toString(),
+          FROZEN, String.join(",", frozen)));
       stats.save(run.stats());
       System.out.println("fine-tuning " + initFrom + " (" + m.variant().label() + ", "
           + m.imageSize() + "x" + m.imageSize() + ", " + order + " input); "
@@ -313,7 +319,7 @@ final class TrainCommand implements Callable<Integer> {
     double rate = lr != null ? lr : initFrom != null ? 0.001 : 0.01;
     TrainConfig tc = new TrainConfig(epochs, batch, rate, momentum, weightDecay,
         parseSchedule(schedule), patience, maxCuts, logEvery, checkpointEvery, keep, workers,
-        2 * workers, m.seed(), fineTuning);
+        2 * workers, m.seed(), valEvery, fineTuning);
     try (Graph g = new Graph()) {
       System.out.print(ModelSummary.of(AlexNet.build(g, m, AlexNet.Mode.INFERENCE)));
     }
@@ -350,6 +356,14 @@ final class TrainCommand implements Callable<Integer> {
     System.out.println("done: checkpoints in " + run.checkpoints() + ", curves in "
         + runPath.resolve(TrainingPlot.FILE) + " and " + runPath.resolve(CsvLogger.EPOCHS)
         + "; TensorBoard: tensorboard --logdir " + runPath);
+    if (htmlReport) {
+      // On the validation images, neighbours among the training images.
+      Path page = RunReport.write("AlexNet report: " + runPath, run,
+          ModelSource.bestOrLatest(run).resolve(io.alexnet.train.Checkpoints.VARIABLES), valSet,
+          java.util.Optional.of(allTrain), java.util.Optional.of(runPath.resolve(TrainingPlot.FILE)),
+          java.util.Optional.empty(), RunReport.Options.CLOSING, runPath.resolve("report.html"));
+      System.out.println("report: " + page.toAbsolutePath());
+    }
     return 0;
   }
 

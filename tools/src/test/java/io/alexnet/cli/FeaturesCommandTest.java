@@ -145,6 +145,30 @@ class FeaturesCommandTest {
     assertEquals(names.get(1).split("\t")[0], first[0]);
     assertEquals(npy.values()[5], Float.parseFloat(first[2 + 5]));
 
+    // similar: an index image asked about finds itself first, at distance 0, then the image
+    // nearest to it in the rows features wrote.
+    String self = names.get(1).split("\t")[0];
+    r = cli("similar", "--model", run.dir().toString(), "--index", data.toString(), "--query",
+        data.resolve(self).toString(), "--k", "2");
+    assertEquals("0", r[0], r[1] + r[2]);
+    assertTrue(r[1].contains("  1. " + self), r[1]);
+    assertTrue(r[1].matches("(?s).*  1\\. \\S+\\s+distance 0\\.000.*"), r[1]);
+    int cols = npy.columns();
+    double bestD = Double.MAX_VALUE;
+    String bestName = null;
+    for (int row = 1; row < 6; row++) {
+      double d = 0;
+      for (int c = 0; c < cols; c++) {
+        double t = npy.values()[c] - npy.values()[row * cols + c];
+        d += t * t;
+      }
+      if (Math.sqrt(d) < bestD) {
+        bestD = Math.sqrt(d);
+        bestName = names.get(row + 1).split("\t")[0];
+      }
+    }
+    assertTrue(r[1].contains("  2. " + bestName), bestName + " expected second:\n" + r[1]);
+
     String[] again = cli("features", "--model", run.dir().toString(), "--data",
         data.toString(), "--out", out.toString());
     assertEquals("2", again[0]);

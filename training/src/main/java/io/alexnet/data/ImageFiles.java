@@ -50,17 +50,7 @@ public final class ImageFiles implements Dataset {
 
   @Override
   public Example get(int index) throws BadExampleException {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(files.get(index));
-    } catch (IOException e) {
-      throw new BadExampleException(files.get(index) + ": cannot read: " + e.getMessage());
-    }
-    try {
-      return new Example(RgbImage.decode(bytes), -1);
-    } catch (BadExampleException e) {
-      throw new BadExampleException(files.get(index) + ": " + e.getMessage());
-    }
+    return new Example(RgbImage.read(files.get(index)), -1);
   }
 
   @Override

@@ -75,17 +75,7 @@ public final class ImageFolder implements Dataset {
 
   @Override
   public Example get(int index) throws BadExampleException {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(files.get(index));
-    } catch (IOException e) {
-      throw new BadExampleException("unreadable " + files.get(index) + ": " + e.getMessage());
-    }
-    try {
-      return new Example(RgbImage.decode(bytes), labels[index]);
-    } catch (BadExampleException e) {
-      throw new BadExampleException(files.get(index) + ": " + e.getMessage());
-    }
+    return new Example(RgbImage.read(files.get(index)), labels[index]);
   }
 
   @Override

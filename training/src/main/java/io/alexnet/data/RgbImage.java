@@ -24,6 +24,21 @@ public record RgbImage(int width, int height, byte[] rgb) {
     return new RgbImage(width, height, rgb);
   }
 
+  /** Reads and decodes an image file; a failure names the file. */
+  public static RgbImage read(java.nio.file.Path file) throws BadExampleException {
+    byte[] bytes;
+    try {
+      bytes = java.nio.file.Files.readAllBytes(file);
+    } catch (java.io.IOException e) {
+      throw new BadExampleException("unreadable " + file + ": " + e.getMessage());
+    }
+    try {
+      return decode(bytes);
+    } catch (BadExampleException e) {
+      throw new BadExampleException(file + ": " + e.getMessage());
+    }
+  }
+
   /** Decodes JPEG, PNG, BMP or GIF bytes; refuses anything else or anything broken. */
   public static RgbImage decode(byte[] encoded) throws BadExampleException {
     BufferedImage img;

@@ -13,13 +13,17 @@ import java.util.Locale;
 /** steps.csv (one row per logging interval) and epochs.csv in the run folder; appends on resume. */
 public final class CsvLogger implements TrainingListener {
   public static final String STEPS = "steps.csv";
+  /** Validations inside epochs (--val-every). */
+  public static final String VALIDATIONS = "validation.csv";
   public static final String EPOCHS = "epochs.csv";
 
   private final Path steps;
   private final Path epochs;
+  private final Path validations;
 
   public CsvLogger(Path runDir) {
     this.steps = runDir.resolve(STEPS);
+    this.validations = runDir.resolve(VALIDATIONS);
     this.epochs = runDir.resolve(EPOCHS);
   }
 
@@ -31,13 +35,22 @@ public final class CsvLogger implements TrainingListener {
   }
 
   @Override
+  public void onValidation(Validation v) {
+    append(validations, "step,epochs,val_top1_error,val_top5_error",
+        String.format(Locale.ROOT, "%d,%.4f,%.4f,%.4f", v.step(), v.epochs(), v.top1Error(),
+            v.top5Error()));
+  }
+
+  @Override
   public void onEpoch(Epoch e) {
     append(epochs,
+        // train_top5_error last: a run resumed from an older version keeps its columns.
         "epoch,step,train_loss,train_top1_error,val_top1_error,val_top5_error,next_learning_rate,"
-            + "seconds,bad_images,best",
-        String.format(Locale.ROOT, "%d,%d,%.6f,%.4f,%.4f,%.4f,%.6g,%.1f,%d,%b", e.epoch() + 1,
-            e.step(), e.trainLoss(), e.trainTop1Error(), e.valTop1Error(), e.valTop5Error(),
-            e.learningRate(), e.seconds(), e.badExamples(), e.best()));
+            + "seconds,bad_images,best,train_top5_error",
+        String.format(Locale.ROOT, "%d,%d,%.6f,%.4f,%.4f,%.4f,%.6g,%.1f,%d,%b,%.4f",
+            e.epoch() + 1, e.step(), e.trainLoss(), e.trainTop1Error(), e.valTop1Error(),
+            e.valTop5Error(), e.learningRate(), e.seconds(), e.badExamples(), e.best(),
+            e.trainTop5Error()));
   }
 
   private static void append(Path file, String header, String row) {

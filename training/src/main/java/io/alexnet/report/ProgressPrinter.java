@@ -31,6 +31,12 @@ public final class ProgressPrinter implements TrainingListener {
   }
 
   @Override
+  public void onValidation(Validation v) {
+    out.printf(Locale.ROOT, "  validation at step %d (epoch %.2f): top-1 err %.4f, top-5 err"
+        + " %.4f%n", v.step(), v.epochs(), v.top1Error(), v.top5Error());
+  }
+
+  @Override
   public void onMessage(String message) {
     out.println(message);
   }

@@ -25,7 +25,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * {@code training.png}: three charts side by side, drawn with XChart (round ticks, legends):
  * the loss by logged step with a smoothed line and each epoch's mean (log scale); top-1 and
  * top-5 error per epoch (markers, so a one-epoch run shows its point); the learning rate by
- * step with its cuts marked. Each chart is also written as SVG. Redrawn after every epoch (a
+ * step with its cuts marked; validations inside epochs ({@code --val-every}) join the error
+ * chart at fractional epochs. Each chart is also written as SVG. Redrawn after every epoch (a
  * stopped run still has its charts) from the CSV files, so a resumed run's cover the whole run.
  */
 public final class TrainingPlot implements TrainingListener {
@@ -33,14 +34,20 @@ public final class TrainingPlot implements TrainingListener {
   /** The charts' SVG files, in the order they stand in {@link #FILE}. */
   public static final List<String> SVG = List.of("loss.svg", "error.svg", "learning-rate.svg");
 
-  static final int WIDTH = 600, HEIGHT = 450;
+  /** Each chart's size in {@link #FILE}, where they stand side by side. */
+  public static final int WIDTH = 600, HEIGHT = 450;
   /** Series colours, in order (the common "tab10" palette's first four). */
-  static final Color[] COLOURS = {new Color(31, 119, 180), new Color(255, 127, 14),
+  private static final Color[] COLOURS = {new Color(31, 119, 180), new Color(255, 127, 14),
       new Color(44, 160, 44), new Color(214, 39, 40)};
   /** Weight of the past in the smoothed loss (as TensorBoard's smoothing slider). */
   static final double SMOOTHING = 0.8;
 
   private final Path runDir;
+
+  /** The colour of series {@code i} of a chart (0: blue, 1: orange, 2: green, 3: red). */
+  public static Color colour(int i) {
+    return COLOURS[i];
+  }
 
   public TrainingPlot(Path runDir) {
     this.runDir = runDir;
@@ -63,7 +70,8 @@ public final class TrainingPlot implements TrainingListener {
       return;
     }
     try {
-      List<XYChart> charts = charts(read(epochsCsv), read(runDir.resolve(CsvLogger.STEPS)));
+      List<XYChart> charts = charts(read(epochsCsv), read(runDir.resolve(CsvLogger.STEPS)),
+          read(runDir.resolve(CsvLogger.VALIDATIONS)));
       BufferedImage img = new BufferedImage(WIDTH * charts.size(), HEIGHT,
           BufferedImage.TYPE_INT_RGB);
       Graphics2D g = img.createGraphics();
@@ -112,7 +120,7 @@ public final class TrainingPlot implements TrainingListener {
 
   /** The loss, error and learning-rate charts. */
   static List<XYChart> charts(java.util.Map<String, double[]> epochs,
-      java.util.Map<String, double[]> steps) {
+      java.util.Map<String, double[]> steps, java.util.Map<String, double[]> validations) {
     List<XYChart> out = new ArrayList<>();
     XYChart loss = chart("Training loss", "step", "loss");
     if (steps.containsKey("loss")) {
@@ -131,10 +139,20 @@ public final class TrainingPlot implements TrainingListener {
     double[] epoch = epochs.get("epoch");
     line(error, "train top-1", epoch, epochs.get("train_top1_error"), 0)
         .setMarker(SeriesMarkers.CIRCLE);
+    if (epochs.containsKey("train_top5_error")) {
+      XYSeries t5 = line(error, "train top-5", epoch, epochs.get("train_top5_error"), 0);
+      t5.setMarker(SeriesMarkers.SQUARE);
+      t5.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
+    }
     line(error, "val top-1", epoch, epochs.get("val_top1_error"), 1)
         .setMarker(SeriesMarkers.CIRCLE);
     line(error, "val top-5", epoch, epochs.get("val_top5_error"), 2)
         .setMarker(SeriesMarkers.CIRCLE);
+    if (validations.containsKey("epochs") && validations.get("epochs").length > 0) {
+      // --val-every: validation inside the epochs, at fractional epochs.
+      line(error, "val top-1 (every N steps)", validations.get("epochs"),
+          validations.get("val_top1_error"), 3).setMarker(SeriesMarkers.DIAMOND);
+    }
     error.getStyler().setYAxisMin(0.0);
     out.add(error);
 

@@ -75,6 +75,13 @@ public record RunDir(Path dir) {
     Files.write(dir.resolve(LABELS), classes);
   }
 
+  /** Adds {@code extra} to run.properties (where a run came from, say), keeping the rest. */
+  public void annotate(java.util.Map<String, String> extra) throws IOException {
+    Properties p = properties();
+    extra.forEach(p::setProperty);
+    Checkpoints.writeProperties(dir.resolve(PROPERTIES), p);
+  }
+
   public Properties properties() throws IOException {
     Path f = dir.resolve(PROPERTIES);
     if (!Files.exists(f)) {

@@ -15,6 +15,8 @@ import java.util.List;
  * @param checkpointEvery steps between checkpoints (one is also written after every epoch)
  * @param keep checkpoints kept besides the best
  * @param workers threads decoding and augmenting images
+ * @param valEvery steps between extra validations inside an epoch (0: only after each
+ *     epoch), so that even a one-epoch run has a validation curve
  * @param fineTuning the weights to start from and the layers to keep fixed ({@link
  *     FineTuning#NONE}: from scratch, everything trained)
  */
@@ -33,6 +35,7 @@ public record TrainConfig(
     int workers,
     int prefetch,
     long seed,
+    int valEvery,
     FineTuning fineTuning) {
 
   public TrainConfig {
@@ -45,41 +48,53 @@ public record TrainConfig(
 
   public static TrainConfig paper() {
     return new TrainConfig(90, 128, 0.01, 0.9, 0.0005, List.of(), 1, 3, 10, 1000, 3, 2, 4, 1,
-        FineTuning.NONE);
+        0, FineTuning.NONE);
   }
 
   public TrainConfig withEpochs(int n) {
     return new TrainConfig(n, batchSize, learningRate, momentum, weightDecay, milestones,
-        patience, maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, fineTuning);
+        patience, maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, valEvery,
+        fineTuning);
   }
 
   public TrainConfig withBatch(int b) {
     return new TrainConfig(epochs, b, learningRate, momentum, weightDecay, milestones, patience,
-        maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, fineTuning);
+        maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, valEvery,
+        fineTuning);
   }
 
   public TrainConfig withLearningRate(double lr) {
     return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, milestones, patience,
-        maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, fineTuning);
+        maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, valEvery,
+        fineTuning);
   }
 
   public TrainConfig withCheckpointEvery(int steps) {
     return new TrainConfig(epochs, batchSize, learningRate, momentum, weightDecay, milestones,
-        patience, maxCuts, logEvery, steps, keep, workers, prefetch, seed, fineTuning);
+        patience, maxCuts, logEvery, steps, keep, workers, prefetch, seed, valEvery,
+        fineTuning);
   }
 
   public TrainConfig withLogEvery(int steps) {
     return new TrainConfig(epochs, batchSize, learningRate, momentum, weightDecay, milestones,
-        patience, maxCuts, steps, checkpointEvery, keep, workers, prefetch, seed, fineTuning);
+        patience, maxCuts, steps, checkpointEvery, keep, workers, prefetch, seed, valEvery,
+        fineTuning);
   }
 
   public TrainConfig withMilestones(List<Integer> m) {
     return new TrainConfig(epochs, batchSize, learningRate, momentum, weightDecay, m, patience,
-        maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, fineTuning);
+        maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, valEvery,
+        fineTuning);
   }
 
   public TrainConfig withFineTuning(FineTuning f) {
     return new TrainConfig(epochs, batchSize, learningRate, momentum, weightDecay, milestones,
-        patience, maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, f);
+        patience, maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, valEvery, f);
+  }
+
+  public TrainConfig withValEvery(int steps) {
+    return new TrainConfig(epochs, batchSize, learningRate, momentum, weightDecay, milestones,
+        patience, maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, steps,
+        fineTuning);
   }
 }

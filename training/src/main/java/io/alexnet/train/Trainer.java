@@ -233,10 +233,6 @@ public final class Trainer implements AutoCloseable {
     return checkpoints;
   }
 
-  /** Where a run starts: position in the data, global step, and the epoch's tallies so far. */
-  private record Start(int epoch, int batch, long step, double lossSum, long correct, long seen,
-      int bad) {}
-
   /**
    * Trains to {@link TrainConfig#epochs()}. With {@code resume}, continues from the newest
    * checkpoint exactly where it was saved (variables, momentum, step, epoch, position in the
@@ -247,11 +243,11 @@ public final class Trainer implements AutoCloseable {
    * starts at the position in its shard that the global step says the cluster has reached.
    */
   public History fit(boolean resume) throws IOException {
-    Start at = role == null ? startLocal(resume) : startInCluster(resume);
+    ResumeState at = role == null ? startLocal(resume) : startInCluster(resume);
     int startEpoch = at.epoch(), startBatch = at.batch();
     long step = at.step();
     double lossSum = at.lossSum();
-    long correct = at.correct(), seen = at.seen();
+    long correct = at.correct(), correct5 = at.correct5(), seen = at.seen();
     int bad = at.bad();
     boolean leads = role == null || role.chief();
     int workers = role == null ? 1 : role.workers();
@@ -318,12 +314,14 @@ public final class Trainer implements AutoCloseable {
             listeners.forEach(l -> l.onEnd(history));
             return history;
           }
-          int hits = 0;
+          int hits = 0, hits5 = 0;
           for (int i = 0; i < b.size(); i++) {
             hits += TopK.argmax(probs, i, modelConfig.classes()) == b.labels()[i] ? 1 : 0;
+            hits5 += TopK.hit(probs, i, modelConfig.classes(), b.labels()[i], 5) ? 1 : 0;
           }
           lossSum += batchLoss * b.size();
           correct += hits;
+          correct5 += hits5;
           seen += b.size();
           intervalImages += b.size();
           intervalSteps++;
@@ -331,7 +329,14 @@ public final class Trainer implements AutoCloseable {
           // Saved before the listeners hear of the step: a crash in one loses nothing. The
           // global step of a cluster moves by more than one, hence "crossed a multiple".
           if (leads && crossed(before, step, config.checkpointEvery()) && loader.hasNext()) {
-            save(step, epoch, batch, lossSum, correct, seen, bad);
+            save(new ResumeState(epoch, batch, step, lossSum, correct, correct5, seen, bad));
+          }
+          if (leads && crossed(before, step, config.valEvery()) && loader.hasNext()) {
+            EvalResult mid = Evaluator.evaluate(session, images, probabilities, val, pre,
+                config.batchSize(), config.workers());
+            TrainingListener.Validation v = new TrainingListener.Validation(step,
+                epoch + (double) batch / loader.batches(), mid.top1Error(), mid.top5Error());
+            listeners.forEach(l -> l.onValidation(v));
           }
           if (crossed(before, step, config.logEvery())) {
             long t = System.nanoTime();
@@ -358,7 +363,7 @@ public final class Trainer implements AutoCloseable {
         rate = schedule.afterEpoch(epoch, v.top1Error());
         best = v.top1Error() < bestBefore;
         setLearningRate(rate);
-        Path ckpt = save(step, epoch + 1, 0, 0, 0, 0, 0);
+        Path ckpt = save(ResumeState.at(epoch + 1, 0, step));
         if (best) {
           checkpoints.markBest(ckpt);
         }
@@ -366,13 +371,16 @@ public final class Trainer implements AutoCloseable {
         rate = currentRate();
       }
       TrainingListener.Epoch e = new TrainingListener.Epoch(epoch, step,
-          seen == 0 ? Double.NaN : lossSum / seen, seen == 0 ? Double.NaN : 1 - (double) correct / seen,
+          seen == 0 ? Double.NaN : lossSum / seen,
+          seen == 0 ? Double.NaN : 1 - (double) correct / seen,
+          seen == 0 ? Double.NaN : 1 - (double) correct5 / seen,
           v == null ? Double.NaN : v.top1Error(), v == null ? Double.NaN : v.top5Error(), rate,
           (System.nanoTime() - epochStart) / 1e9, bad + (v == null ? 0 : v.bad()), best);
       history.add(e);
       listeners.forEach(l -> l.onEpoch(e));
       lossSum = 0;
       correct = 0;
+      correct5 = 0;
       seen = 0;
       bad = 0;
     }
@@ -400,17 +408,12 @@ public final class Trainer implements AutoCloseable {
     return every > 0 && after / every > before / every;
   }
 
-  private Start startLocal(boolean resume) throws IOException {
+  private ResumeState startLocal(boolean resume) throws IOException {
     Optional<Path> latest = resume ? checkpoints.latest() : Optional.empty();
-    Start at = new Start(0, 0, 0, 0, 0, 0, 0);
+    ResumeState at = ResumeState.START;
     if (latest.isPresent()) {
       Properties st = Checkpoints.restore(session, latest.get());
-      at = new Start(Integer.parseInt(st.getProperty("epoch")),
-          Integer.parseInt(st.getProperty("batch")), Long.parseLong(st.getProperty("step")),
-          Double.parseDouble(st.getProperty("epoch.loss_sum", "0")),
-          Long.parseLong(st.getProperty("epoch.correct", "0")),
-          Long.parseLong(st.getProperty("epoch.seen", "0")),
-          Integer.parseInt(st.getProperty("epoch.bad", "0")));
+      at = ResumeState.of(st);
       schedule.load(st);
     } else {
       session.initialize();
@@ -420,7 +423,7 @@ public final class Trainer implements AutoCloseable {
     return at;
   }
 
-  private Start startInCluster(boolean resume) throws IOException {
+  private ResumeState startInCluster(boolean resume) throws IOException {
     say("connecting to the cluster as " + role + " (waits until every task is up)");
     if (role.chief()) {
       Optional<Path> latest = resume ? checkpoints.latest() : Optional.empty();
@@ -456,7 +459,7 @@ public final class Trainer implements AutoCloseable {
     long perEpoch = (long) batchesPerEpoch() * (role.sync() ? 1 : role.workers());
     int epoch = (int) Math.min(config.epochs(), g / perEpoch);
     int batch = (int) ((g % perEpoch) * batchesPerEpoch() / perEpoch);
-    return new Start(epoch, batch, g, 0, 0, 0, 0);
+    return ResumeState.at(epoch, batch, g);
   }
 
   /** Sync mode, after contributing: the chief runs the round; everyone takes their token. */
@@ -524,18 +527,10 @@ public final class Trainer implements AutoCloseable {
     return (train.size() + config.batchSize() - 1) / config.batchSize();
   }
 
-  private Path save(long step, int epoch, int batch, double lossSum, long correct, long seen,
-      int bad) throws IOException {
-    Properties st = new Properties();
-    st.setProperty("step", Long.toString(step));
-    st.setProperty("epoch", Integer.toString(epoch));
-    st.setProperty("batch", Integer.toString(batch));
-    st.setProperty("epoch.loss_sum", Double.toString(lossSum));
-    st.setProperty("epoch.correct", Long.toString(correct));
-    st.setProperty("epoch.seen", Long.toString(seen));
-    st.setProperty("epoch.bad", Integer.toString(bad));
+  private Path save(ResumeState state) throws IOException {
+    Properties st = state.toProperties();
     schedule.save(st);
-    return checkpoints.save(session, step, st);
+    return checkpoints.save(session, state.step(), st);
   }
 
   private void setLearningRate(double rate) {

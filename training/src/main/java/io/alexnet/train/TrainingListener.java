@@ -8,10 +8,19 @@ public interface TrainingListener {
       double batchTop1Error, double learningRate, double imagesPerSecond, double etaSeconds) {}
 
   /** One epoch finished, validation included. */
-  record Epoch(int epoch, long step, double trainLoss, double trainTop1Error, double valTop1Error,
-      double valTop5Error, double learningRate, double seconds, int badExamples, boolean best) {}
+  record Epoch(int epoch, long step, double trainLoss, double trainTop1Error,
+      double trainTop5Error, double valTop1Error, double valTop5Error, double learningRate,
+      double seconds, int badExamples, boolean best) {}
+
+  /**
+   * A validation inside an epoch ({@code --val-every}); {@code epochs} is how far training has
+   * come, in epochs (2.5: half-way through the third).
+   */
+  record Validation(long step, double epochs, double top1Error, double top5Error) {}
 
   default void onStart(int startEpoch, long startStep) {}
+
+  default void onValidation(Validation v) {}
 
   /** Something worth a line that is not a step or an epoch (e.g. waiting for a cluster). */
   default void onMessage(String message) {}

@@ -26,8 +26,8 @@ class ReportTest {
   }
 
   static TrainingListener.Epoch epoch(int e, double loss, double err) {
-    return new TrainingListener.Epoch(e, 10L * (e + 1), loss, err + 0.05, err, err / 3, 0.01,
-        12.5, e == 1 ? 2 : 0, true);
+    return new TrainingListener.Epoch(e, 10L * (e + 1), loss, err + 0.05, err / 4, err, err / 3,
+        0.01, 12.5, e == 1 ? 2 : 0, true);
   }
 
   /** Reads back every record of a TFRecord-framed file, checking both CRCs. */
@@ -91,6 +91,7 @@ class ReportTest {
     assertEquals(4, rows.size());
     assertTrue(rows.get(0).startsWith("epoch,step,train_loss"));
     assertTrue(rows.get(2).startsWith("2,20,1.200000,0.4500,0.4000"), rows.get(2));
+    assertTrue(rows.get(2).endsWith(",0.1000"), rows.get(2)); // train top-5, the last column
     // A resumed run appends below (no second header).
     new CsvLogger(run).onEpoch(epoch(3, 0.7, 0.15));
     assertEquals(5, Files.readAllLines(run.resolve(CsvLogger.EPOCHS)).size());
@@ -133,7 +134,7 @@ class ReportTest {
     int orange = 0; // val top-1's colour, inside the error chart only
     for (int y = 0; y < img.getHeight(); y++) {
       for (int x = TrainingPlot.WIDTH; x < 2 * TrainingPlot.WIDTH; x++) {
-        if ((img.getRGB(x, y) & 0xffffff) == TrainingPlot.COLOURS[1].getRGB() - 0xff000000) {
+        if ((img.getRGB(x, y) & 0xffffff) == TrainingPlot.colour(1).getRGB() - 0xff000000) {
           orange++;
         }
       }
@@ -144,6 +145,26 @@ class ReportTest {
     assertEquals(2.0, sm[0], 1e-12);
     assertEquals((0.8 * 0.2 * 2 + 0.2 * 1) / (1 - 0.64), sm[1], 1e-12);
     assertTrue(sm[3] > 1 && sm[3] < sm[2]);
+  }
+
+  /** A terminal gets one line redrawn in place; a pipe gets a plain line per tenth. */
+  @Test
+  void progressBarDrawsInPlaceInATerminalAndTenLinesElsewhere() {
+    ByteArrayOutputStream term = new ByteArrayOutputStream(), pipe = new ByteArrayOutputStream();
+    ProgressBar a = new ProgressBar(new PrintStream(term, true), "eval", 100, true);
+    ProgressBar b = new ProgressBar(new PrintStream(pipe, true), "eval", 100, false);
+    for (int done = 5; done <= 100; done += 5) {
+      a.update(done);
+      b.update(done);
+    }
+    a.done();
+    String t = term.toString();
+    assertEquals(20, t.chars().filter(c -> c == '\r').count());
+    assertEquals(1, t.chars().filter(c -> c == '\n').count());
+    assertTrue(t.contains("[##############################] 100/100 images"), t);
+    String[] lines = pipe.toString().split("\n");
+    assertEquals(10, lines.length);
+    assertTrue(lines[4].contains("eval: 50/100 images") && lines[4].contains("ETA"), lines[4]);
   }
 
   @Test

@@ -1,0 +1,95 @@
+package io.alexnet.cli;
+
+import io.alexnet.data.Augmentation;
+import io.alexnet.data.BatchLoader;
+import io.alexnet.data.Dataset;
+import io.alexnet.data.ImageFiles;
+import io.alexnet.data.Preprocessor;
+import io.alexnet.features.FeatureExtractor;
+import io.alexnet.features.Nearest;
+import io.alexnet.report.ProgressBar;
+import io.alexnet.data.Subset;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "similar", mixinStandardHelpOptions = true,
+    description = "For each query image, the index images whose fc7 activations are nearest in"
+        + " Euclidean distance, as in the paper's Figure 4 (Section 6.1).")
+final class SimilarCommand implements Callable<Integer> {
+
+  @Option(names = "--model", required = true, paramLabel = "RUN_DIR|MODEL_DIR")
+  Path model;
+
+  @Option(names = "--index", required = true, arity = "1..*", paramLabel = "DIR|FILES",
+      description = "The images to search: a folder (of class sub-folders, or of images) or"
+          + " files.")
+  List<Path> index;
+
+  @Option(names = "--query", required = true, arity = "1..*", paramLabel = "IMAGE")
+  List<Path> query;
+
+  @Option(names = "--k", defaultValue = "5", description = "Default: ${DEFAULT-VALUE}.")
+  int k;
+
+  @Option(names = "--index-images", defaultValue = "0",
+      description = "Search only the first N index images (0: all).")
+  int limit;
+
+  @Option(names = "--layer", defaultValue = "fc7", description = "Default: ${DEFAULT-VALUE}.")
+  String layer;
+
+  @Override
+  public Integer call() throws Exception {
+    ModelSource src = ModelSource.open(model);
+    Preprocessor pre = src.settings().preprocessor();
+    Dataset ix = Subset.first(FeaturesCommand.open(index), limit);
+    Dataset q = ImageFiles.of(query);
+    try (FeatureExtractor fx = new FeatureExtractor(src.settings().model(), src.prefix(),
+        layer)) {
+      List<String> ixNames = new ArrayList<>();
+      List<float[]> ixRows = rows(fx, ix, pre, ixNames, "indexing");
+      List<String> qNames = new ArrayList<>();
+      List<float[]> qRows = rows(fx, q, pre, qNames, "queries");
+      for (int i = 0; i < qRows.size(); i++) {
+        System.out.println(qNames.get(i) + ":");
+        int rank = 1;
+        for (Nearest.Hit h : Nearest.of(qRows.get(i), ixRows, k)) {
+          System.out.printf(Locale.ROOT, "  %d. %-50s distance %.3f%n", rank++,
+              ixNames.get(h.row()), h.distance());
+        }
+      }
+    }
+    return 0;
+  }
+
+  /** One row of features per readable image, its name added to {@code names}. */
+  private static List<float[]> rows(FeatureExtractor fx, Dataset d, Preprocessor pre,
+      List<String> names, String what) {
+    List<float[]> out = new ArrayList<>();
+    ProgressBar bar = new ProgressBar(System.out, what, d.size());
+    try (BatchLoader l = new BatchLoader(d, pre, Augmentation.NONE, 32,
+        BatchLoader.inOrder(d.size()), 0, 0, 0, 2, 4)) {
+      int done = 0;
+      while (l.hasNext()) {
+        BatchLoader.Batch b = l.next();
+        b.problems().forEach(p -> System.err.println("skipped: " + p));
+        if (b.size() > 0) {
+          float[] f = fx.features(b.images(), b.size());
+          for (int i = 0; i < b.size(); i++) {
+            out.add(java.util.Arrays.copyOfRange(f, i * fx.columns(), (i + 1) * fx.columns()));
+            names.add(d.name(b.indices()[i]));
+          }
+        }
+        done += b.size() + b.bad();
+        bar.update(done);
+      }
+    }
+    bar.done();
+    return out;
+  }
+}
