@@ -113,6 +113,20 @@ class FineTuneTest {
     }
     assertEquals(4, b.get("fc8/biases").values().length);
 
+    // From an exported SavedModel too: its assets carry the run's settings.
+    Path saved = tmp.resolve("saved");
+    r = cli("export", "--checkpoint", imported.toString(), "--out", saved.toString());
+    assertEquals("0", r[0], r[1] + r[2]);
+    Path fromSaved = tmp.resolve("from-saved");
+    r = cli("train", "--init-from", saved.toString(), "--data", data.toString(), "--val-data",
+        data.toString(), "--freeze-until", "fc7", "--epochs", "1", "--batch", "16",
+        "--no-report", "--out", fromSaved.toString());
+    assertEquals("0", r[0], r[1] + r[2]);
+    TrainedWeights c = weights(new RunDir(fromSaved));
+    assertArrayEquals(a.get("conv1/A/weights").values(), c.get("conv1/A/weights").values());
+    assertArrayEquals(a.get("fc7/B/weights").values(), c.get("fc7/B/weights").values());
+    assertEquals(ChannelOrder.BGR, new RunDir(fromSaved).channelOrder());
+
     String[] bad = cli("train", "--init-from", imported.toString(), "--data", data.toString(),
         "--freeze", "conv1,fc9", "--out", tmp.resolve("bad").toString());
     assertEquals("2", bad[0]);

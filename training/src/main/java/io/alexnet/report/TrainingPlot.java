@@ -149,9 +149,12 @@ public final class TrainingPlot implements TrainingListener {
     line(error, "val top-5", epoch, epochs.get("val_top5_error"), 2)
         .setMarker(SeriesMarkers.CIRCLE);
     if (validations.containsKey("epochs") && validations.get("epochs").length > 0) {
-      // --val-every: validation inside the epochs, at fractional epochs.
-      line(error, "val top-1 (every N steps)", validations.get("epochs"),
-          validations.get("val_top1_error"), 3).setMarker(SeriesMarkers.DIAMOND);
+      // --val-every: validation inside the epochs at fractional epochs, joined by the epochs'
+      // own validations into one curve.
+      double[][] merged = merge(validations.get("epochs"), validations.get("val_top1_error"),
+          epoch, epochs.get("val_top1_error"));
+      line(error, "val top-1 (steps)", merged[0], merged[1], 3)
+          .setMarker(SeriesMarkers.DIAMOND);
     }
     error.getStyler().setYAxisMin(0.0);
     out.add(error);
@@ -189,7 +192,9 @@ public final class TrainingPlot implements TrainingListener {
         .yAxisTitle(y).build();
     Styler s = c.getStyler();
     s.setChartBackgroundColor(Color.WHITE);
-    s.setLegendPosition(Styler.LegendPosition.InsideNE);
+    // Below the plot, where it cannot hide a point (a one-epoch run's sit in the corner).
+    s.setLegendPosition(Styler.LegendPosition.OutsideS);
+    s.setLegendLayout(Styler.LegendLayout.Horizontal);
     c.getStyler().setToolTipsEnabled(false);
     return c;
   }
@@ -200,6 +205,24 @@ public final class TrainingPlot implements TrainingListener {
     s.setMarkerColor(COLOURS[colour]);
     s.setMarker(SeriesMarkers.NONE);
     return s;
+  }
+
+  /** Two series' points as one, in order of x. */
+  static double[][] merge(double[] x1, double[] y1, double[] x2, double[] y2) {
+    Integer[] order = new Integer[x1.length + x2.length];
+    double[] x = new double[order.length], y = new double[order.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+      x[i] = i < x1.length ? x1[i] : x2[i - x1.length];
+      y[i] = i < x1.length ? y1[i] : y2[i - x1.length];
+    }
+    java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> x[i]));
+    double[][] out = new double[2][order.length];
+    for (int i = 0; i < order.length; i++) {
+      out[0][i] = x[order[i]];
+      out[1][i] = y[order[i]];
+    }
+    return out;
   }
 
   /** Exponential smoothing, corrected for its start (as TensorBoard's). */
