@@ -7,13 +7,15 @@ import io.alexnet.data.ImageFolder;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.graph.AlexNet;
 import io.alexnet.graph.HostTensors;
-import io.alexnet.graph.LrnAwareGradients;
 import io.alexnet.graph.ModelConfig;
-import io.alexnet.train.PaperSgd;
+import io.alexnet.train.TrainConfig;
+import io.alexnet.train.TrainingGraph;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.tensorflow.Graph;
@@ -54,15 +56,15 @@ public final class Benchmarks {
   }
 
   /**
-   * Seconds per training step (forward, LRN-aware backward, the paper's update). With a
-   * non-null {@code profile}, one more step runs traced and its per-op-type times go there.
+   * Seconds per training step (forward, LRN-aware backward, the paper's update), on exactly the
+   * graph training runs ({@link TrainingGraph}: gradients placed beside their forward ops). With
+   * a non-null {@code profile}, one more step runs traced and its per-op-type times go there.
    */
   public static Timing trainStep(ModelConfig model, ConfigProto config, int batch, int warmup,
       int runs, java.util.function.Consumer<String> profile) {
-    try (Graph g = new Graph()) {
-      AlexNet net = AlexNet.build(g, model, AlexNet.Mode.TRAIN);
-      PaperSgd sgd = PaperSgd.build(g, net.params(), LrnAwareGradients.ofLoss(g, net), 0.9,
-          0.0005, 0.01);
+    try (TrainingGraph tg = TrainingGraph.build(model, List.of(model.devices()),
+        TrainConfig.paper().withBatch(batch), Optional.empty())) {
+      TrainingGraph.Handles h = tg.handles();
       int s = model.imageSize();
       Random rnd = new Random(1);
       float[] x = new float[batch * s * s * 3];
@@ -70,25 +72,25 @@ public final class Benchmarks {
         x[i] = (float) rnd.nextGaussian();
       }
       int[] y = rnd.ints(batch, 0, model.classes()).toArray();
-      try (Session sess = new Session(g, config);
+      try (Session sess = new Session(tg.graph(), config);
           TFloat32 images = HostTensors.of(Shape.of(batch, s, s, 3), x);
           TInt32 labels = HostTensors.of(Shape.of(batch), y);
           TBool on = TBool.scalarOf(true)) {
         sess.initialize();
         Timing t = Timing.of(warmup, runs, () -> {
-          try (Result r = sess.runner().feed(net.images(), images).feed(net.labels(), labels)
-              .feed(net.training(), on).fetch(net.loss()).addTarget(sgd.step()).run()) {
+          try (Result r = sess.runner().feed(h.images(), images).feed(h.labels(), labels)
+              .feed(h.training(), on).fetch(h.loss()).addTarget(h.step()).run()) {
             r.get(0);
           }
         });
         if (profile != null) {
-          try (Result r = sess.runner().feed(net.images(), images).feed(net.labels(), labels)
-              .feed(net.training(), on).fetch(net.loss()).addTarget(sgd.step())
+          try (Result r = sess.runner().feed(h.images(), images).feed(h.labels(), labels)
+              .feed(h.training(), on).fetch(h.loss()).addTarget(h.step())
               .setOptions(RunOptions.newBuilder()
                   .setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build())
               .runAndFetchMetadata()) {
             profile.accept(StepProfile.format(
-                StepProfile.byOpType(g, r.getMetadata().orElseThrow()), 15));
+                StepProfile.byOpType(tg.graph(), r.getMetadata().orElseThrow()), 15));
           }
         }
         return t;

@@ -6,13 +6,10 @@ import io.alexnet.data.Dataset;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.graph.AlexNet;
 import io.alexnet.graph.DevicePlan;
-import io.alexnet.graph.GradientPlacement;
 import io.alexnet.graph.HostTensors;
-import io.alexnet.graph.LrnAwareGradients;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.Precision;
 import io.alexnet.graph.ReplicatedAlexNet;
-import io.alexnet.graph.TrainingNetwork;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,16 +19,12 @@ import java.util.Properties;
 import io.alexnet.cluster.RemoteSession;
 import io.alexnet.cluster.WorkerRole;
 import org.tensorflow.Graph;
-import org.tensorflow.GraphOperation;
-import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Ops;
 import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.types.family.TType;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -54,11 +47,12 @@ public final class Trainer implements AutoCloseable {
 
   private final int replicaCount;
   private final WorkerRole role;
+  private final TrainingGraph built;
   private final Graph graph;
   private final Session session;
   private final LearningRateSchedule schedule;
 
-  // Handles into the placed graph (see GradientPlacement), looked up by name.
+  // Handles into the placed graph (see TrainingGraph).
   private final Output<TFloat32> images;
   private final Output<TInt32> labels;
   private final Output<TBool> training;
@@ -135,94 +129,39 @@ public final class Trainer implements AutoCloseable {
     this.aug = aug;
     this.checkpoints = new Checkpoints(checkpointDir, config.keep());
     this.listeners = List.copyOf(listeners);
-    // Built once, then rewritten so each backward op runs on its tower's device.
-    try (Graph built = new Graph()) {
-      TrainingNetwork net;
-      if (role != null) {
-        net = ReplicatedAlexNet.build(built, modelConfig,
-            replicas.stream().map(role::local).toList(), role.variableDevices());
-      } else if (replicas.size() > 1) {
-        net = ReplicatedAlexNet.build(built, modelConfig, replicas);
-      } else {
-        net = AlexNet.build(built, modelConfig.toBuilder().devices(replicas.get(0)).build(),
-            AlexNet.Mode.TRAIN);
-      }
-      // Frozen layers' variables get no update and no momentum; their gradients are built but,
-      // with nothing reading them, never run.
-      List<Output<?>> all = net.gradients();
-      List<io.alexnet.graph.Param> trained = new ArrayList<>();
-      List<Output<?>> grads = new ArrayList<>();
-      for (int i = 0; i < all.size(); i++) {
-        if (config.fineTuning().trains(net.params().get(i))) {
-          trained.add(net.params().get(i));
-          grads.add(all.get(i));
-        }
-      }
-      if (trained.isEmpty()) {
-        throw new IllegalArgumentException("every layer is frozen: nothing would train");
-      }
-      String stateDevice = role == null ? "" : role.stateDevice();
-      SyncReplicas sync = role != null && role.sync()
-          ? SyncReplicas.build(built, trained, grads, role.workers(), stateDevice,
-              config.momentum(), config.weightDecay(), config.learningRate())
-          : null;
-      PaperSgd sgd = sync != null ? sync.sgd() : PaperSgd.build(built, trained, grads,
-          config.momentum(), config.weightDecay(), config.learningRate(), stateDevice);
-      Optional<org.tensorflow.op.Op> restore = config.fineTuning().restoreOp(built, net.params());
-      Output<TBool> ready = role == null ? null : allInitialized(built);
-      this.graph = GradientPlacement.placed(built, LrnAwareGradients.PREFIX);
-      try {
-        this.images = find(net.images(), TFloat32.class);
-        this.labels = find(net.labels(), TInt32.class);
-        this.training = find(net.training(), TBool.class);
-        this.dropoutSeed = find(net.dropoutSeed(), TInt64.class);
-        this.loss = find(net.loss(), TFloat32.class);
-        this.probabilities = find(net.probabilities(), TFloat32.class);
-        this.newLearningRate = find(sgd.newLearningRate(), TFloat32.class);
-        this.stepOp = (sync != null ? sync.contribute() : sgd.step()).op().name();
-        this.setLearningRateOp = sgd.setLearningRateOp().op().name();
-        this.stepsDone = find(sgd.stepsDone(), TInt64.class);
-        this.globalStepVar = find(sgd.globalStep(), TInt64.class);
-        this.learningRate = find(sgd.learningRate(), TFloat32.class);
-        this.initialized = ready == null ? null : find(ready, TBool.class);
-        this.computedAt = sync == null ? null : find(sync.computedAt(), TInt64.class);
-        this.roundOp = sync == null ? null : sync.round().op().name();
-        this.token = sync == null ? null : find(sync.token(role.index()), TInt64.class);
-        this.resetStepsOp = sync == null ? null : sync.resetSteps().op().name();
-        this.resetTo = sync == null ? null : find(sync.resetTo(), TInt64.class);
-        this.restoreOp = restore.map(r -> r.op().name()).orElse(null);
-        List<Output<TFloat32>> ps = new ArrayList<>();
-        for (var p : net.params()) {
-          ps.add(find(p.output(), TFloat32.class));
-        }
-        this.params = List.copyOf(ps);
-        this.session = role == null ? new Session(graph, session)
-            : RemoteSession.open(graph, role.target(), session);
-      } catch (RuntimeException e) {
-        graph.close();
-        throw e;
-      }
+    this.built = TrainingGraph.build(modelConfig, replicas, config, Optional.ofNullable(role));
+    this.graph = built.graph();
+    TrainingGraph.Handles h = built.handles();
+    this.images = h.images();
+    this.labels = h.labels();
+    this.training = h.training();
+    this.dropoutSeed = h.dropoutSeed();
+    this.loss = h.loss();
+    this.probabilities = h.probabilities();
+    this.newLearningRate = h.newLearningRate();
+    this.stepOp = h.step();
+    this.setLearningRateOp = h.setLearningRate();
+    this.stepsDone = h.stepsDone();
+    this.globalStepVar = h.globalStep();
+    this.learningRate = h.learningRate();
+    this.params = h.params();
+    this.restoreOp = h.restore().orElse(null);
+    var cluster = built.cluster();
+    var sync = cluster.flatMap(TrainingGraph.ClusterHandles::sync);
+    this.initialized = cluster.map(TrainingGraph.ClusterHandles::initialized).orElse(null);
+    this.computedAt = sync.map(TrainingGraph.SyncHandles::computedAt).orElse(null);
+    this.roundOp = sync.map(TrainingGraph.SyncHandles::round).orElse(null);
+    this.token = sync.map(TrainingGraph.SyncHandles::token).orElse(null);
+    this.resetStepsOp = sync.map(TrainingGraph.SyncHandles::resetSteps).orElse(null);
+    this.resetTo = sync.map(TrainingGraph.SyncHandles::resetTo).orElse(null);
+    try {
+      this.session = role == null ? new Session(graph, session)
+          : RemoteSession.open(graph, role.target(), session);
+    } catch (RuntimeException e) {
+      built.close();
+      throw e;
     }
     this.schedule = new LearningRateSchedule(config);
-  }
-
-  /** True once every variable in {@code g} is initialized (a cluster's workers wait on it). */
-  private static Output<TBool> allInitialized(Graph g) {
-    Ops tf = Ops.create(g).withSubScope("cluster");
-    List<Operand<TBool>> each = new ArrayList<>();
-    for (var it = g.operations(); it.hasNext(); ) {
-      GraphOperation op = it.next();
-      if (op.type().equals("VariableV2")) {
-        each.add(tf.withDevice(DevicePlan.spec(op.device()))
-            .isVariableInitialized(op.<TType>output(0)));
-      }
-    }
-    return tf.withName("initialized").reduceAll(tf.stack(each), tf.constant(0)).asOutput();
-  }
-
-  private <T extends org.tensorflow.types.family.TType> Output<T> find(Output<?> built,
-      Class<T> type) {
-    return graph.outputOrThrow(built.name()).expect(type);
   }
 
   public Session session() {
@@ -555,7 +494,7 @@ public final class Trainer implements AutoCloseable {
     try {
       session.close();
     } finally {
-      graph.close();
+      built.close();
     }
   }
 }
