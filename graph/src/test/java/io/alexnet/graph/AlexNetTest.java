@@ -91,25 +91,53 @@ class AlexNetTest {
     }
   }
 
+  /**
+   * The full paper model (two towers, 227x227, 1000 classes; He-initialized so its logits are
+   * far from flat) gives the logits a plain-Java transcription of the paper computes in
+   * doubles, and its probabilities are a distribution per image.
+   */
   @Test
-  void fullSizeForwardPassGivesADistributionPerImage() {
+  void fullSizeForwardPassMatchesThePaperWrittenOutInJava() {
     try (Graph g = new Graph()) {
-      AlexNet net = AlexNet.build(g, ModelConfig.builder().build(), AlexNet.Mode.TRAIN);
-      double[] px = new Random(3).doubles(2 * 227 * 227 * 3, -1, 1).toArray();
-      try (Session s = new Session(g);
-          Tensor images = HostTensors.of(Precision.FLOAT32, Shape.of(2, 227, 227, 3), px);
-          Result r = s.runner().feed(net.images(), images).fetch(net.probabilities()).run()) {
-        Tensor p = r.get(0);
-        assertEquals(Shape.of(2, 1000), p.shape());
-        double[] v = HostTensors.doubles(p);
-        for (int i = 0; i < 2; i++) {
-          double sum = 0;
-          for (int c = 0; c < 1000; c++) {
-            assertTrue(v[i * 1000 + c] >= 0);
-            sum += v[i * 1000 + c];
+      AlexNet net = AlexNet.build(g, ModelConfig.builder().init(WeightInit.HE).hiddenBias(0.1)
+          .seed(4).build(), AlexNet.Mode.INFERENCE);
+      float[] px = new float[227 * 227 * 3];
+      Random rnd = new Random(3);
+      for (int i = 0; i < px.length; i++) {
+        px[i] = (float) (rnd.nextGaussian() + (i % 3 - 1) * 0.3);
+      }
+      try (Session s = new Session(g)) {
+        s.initialize();
+        java.util.Map<String, float[]> vars = new java.util.HashMap<>();
+        for (Param p : net.params()) {
+          try (Result r = s.runner().fetch(p.output()).run()) {
+            vars.put(p.name(), HostTensors.floats((org.tensorflow.types.TFloat32) r.get(0)));
           }
-          assertEquals(1.0, sum, 1e-4);
         }
+        float[] logits, probs;
+        try (Tensor images = HostTensors.of(Shape.of(1, 227, 227, 3), px);
+            Result r = s.runner().feed(net.images(), images).fetch(net.logits())
+                .fetch(net.probabilities()).run()) {
+          logits = HostTensors.floats((org.tensorflow.types.TFloat32) r.get(0));
+          probs = HostTensors.floats((org.tensorflow.types.TFloat32) r.get(1));
+        }
+        double[] want = new ReferenceAlexNet(vars).logits(px);
+        assertEquals(1000, logits.length);
+        double spread = 0;
+        for (double v : want) {
+          spread = Math.max(spread, Math.abs(v));
+        }
+        assertTrue(spread > 1, "logits too flat to tell anything apart: " + spread);
+        for (int c = 0; c < 1000; c++) {
+          assertEquals(want[c], logits[c], 1e-4 * spread, "logit " + c);
+        }
+        double[] p = ReferenceAlexNet.softmax(want);
+        double sum = 0;
+        for (int c = 0; c < 1000; c++) {
+          assertEquals(p[c], probs[c], 1e-5, "probability " + c);
+          sum += probs[c];
+        }
+        assertEquals(1.0, sum, 1e-4);
       }
     }
   }

@@ -10,13 +10,34 @@ import org.junit.jupiter.api.Test;
 /** The bench harness runs every mode and reports consistent figures (no speed thresholds). */
 class BenchCommandTest {
 
+  /**
+   * Every mode's row holds figures that agree with each other: images/s is the batch over the
+   * median step time, GFLOP/s the work per step over it (a training step is three forward
+   * passes), the fraction is GFLOP/s over the MatMul limit the same run measured.
+   */
   @Test
-  void everyModePrintsItsFigures() {
+  void everyModePrintsFiguresThatAgree() {
     String[] r = cli("bench", "--batch", "2", "--steps", "2", "--warmup", "1", "--matmul", "256",
-        "--classes", "10");
+        "--classes", "10", "--json");
     assertEquals("0", r[0], r[1] + r[2]);
+    double limit = -1;
     for (String mode : new String[] {"matmul", "train", "infer", "pipeline"}) {
-      assertTrue(r[1].lines().anyMatch(l -> l.startsWith(mode)), mode + " missing:\n" + r[1]);
+      String row = r[1].lines().filter(l -> l.contains("\"mode\":\"" + mode + "\""))
+          .findFirst().orElseThrow(() -> new AssertionError(mode + " missing:\n" + r[1]));
+      if (mode.equals("matmul")) {
+        limit = num(row, "gflops");
+        assertTrue(limit > 0, row);
+        continue;
+      }
+      double s = num(row, "seconds_per_step"), ips = num(row, "images_per_second");
+      assertTrue(s > 0, row);
+      assertEquals(2 / s, ips, 1e-3 * ips, row);
+      if (mode.equals("train")) {
+        double gflops = num(row, "gflops");
+        assertEquals(3 * 2 * 0.7204e9 * 2 / s / 1e9, gflops, 0.01 * gflops, row);
+        assertEquals(gflops / limit, num(row, "fraction_of_limit"), 1e-3, row);
+        assertEquals(limit, num(row, "matmul_limit_gflops"), 1e-6 * limit, row);
+      }
     }
   }
 

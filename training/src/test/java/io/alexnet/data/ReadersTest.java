@@ -39,11 +39,21 @@ class ReadersTest {
       Synthetic.writeIdx(dir, "train", images, labels, gz);
       FashionMnist d = FashionMnist.open(dir, FashionMnist.Split.TRAIN);
       assertEquals(20, d.size());
+      // Every image, every pixel, every channel (grey is copied to R, G and B).
       for (int i = 0; i < 20; i++) {
-        Example e = assertDoesNotThrow(() -> d.get(3));
-        assertEquals(labels[3], e.label());
+        int index = i;
+        Example e = assertDoesNotThrow(() -> d.get(index));
+        assertEquals(labels[i], e.label());
         assertEquals(28, e.image().width());
-        assertEquals(images[3][5 * 28 + 7] & 0xff, e.image().at(7, 5, 1));
+        assertEquals(28, e.image().height());
+        for (int y = 0; y < 28; y++) {
+          for (int x = 0; x < 28; x++) {
+            for (int c = 0; c < 3; c++) {
+              assertEquals(images[i][y * 28 + x] & 0xff, e.image().at(x, y, c),
+                  "image " + i + " at " + x + "," + y);
+            }
+          }
+        }
       }
     }
   }

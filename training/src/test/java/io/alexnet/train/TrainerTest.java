@@ -173,17 +173,40 @@ class TrainerTest {
   }
 
   @Test
-  void aCrashWhileSavingLeavesThePreviousCheckpoint(@TempDir Path run) throws IOException {
+  void aCrashWhileSavingLeavesThePreviousCheckpoint(@TempDir Path run) throws Exception {
     try (Trainer t = trainer(recipe().withCheckpointEvery(5), run, List.of())) {
       t.fit(false);
     }
     Checkpoints cps = new Checkpoints(run, 3);
     Path latest = cps.latest().orElseThrow();
-    // What a crash mid-save leaves behind: a temporary folder with partial files.
-    Path partial = Files.createDirectory(run.resolve(".saving-ckpt-999-x"));
-    Files.writeString(partial.resolve("variables.index"), "half written");
+    String pointer = Files.readString(run.resolve("checkpoint"));
+    // A real crash: another JVM halts while publishing ckpt-999 as Checkpoints.save does.
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-cp", System.getProperty("java.class.path"),
+        CrashMidSave.class.getName(), run.toString()).inheritIO().start();
+    assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(3, p.exitValue());
+    List<Path> left;
+    try (var s = Files.list(run)) {
+      left = s.filter(f -> f.getFileName().toString().startsWith(".ckpt-999.tmp-")).toList();
+    }
+    assertEquals(1, left.size(), "the crash should have left its half-written folder");
+    assertTrue(Files.exists(left.get(0).resolve("variables.index")));
+    assertFalse(Files.exists(run.resolve("ckpt-999")));
+    // The run still stands where it stood, and resumes from there.
     assertEquals(latest, cps.latest().orElseThrow());
-    assertTrue(Files.readString(run.resolve("checkpoint"))
-        .startsWith("model_checkpoint_path: \"" + latest.getFileName() + "/variables\""));
+    assertEquals(pointer, Files.readString(run.resolve("checkpoint")));
+    List<Long> steps = new ArrayList<>();
+    TrainingListener count = new TrainingListener() {
+      @Override
+      public void onStep(Step s) {
+        steps.add(s.step());
+      }
+    };
+    try (Trainer t = trainer(recipe().withCheckpointEvery(5).withEpochs(3), run,
+        List.of(count))) {
+      t.fit(true);
+    }
+    assertEquals(Checkpoints.stepOf(latest) + 1, steps.get(0));
   }
 }
