@@ -124,7 +124,8 @@ public final class OnnxExport {
         .addAttribute(attr("axis", 1L)).addAttribute(attr("largest", 1L))
         .addAttribute(attr("sorted", 1L)));
     // int32 like the SavedModel's top5, so clients of either read the same type.
-    g.node("Cast", TOP5, List.of("top5_int64"), Map.of("to", (long) TensorProto.DataType.INT32_VALUE));
+    g.node("Cast", TOP5, List.of("top5_int64"),
+        Map.of("to", (long) TensorProto.DataType.INT32_VALUE));
 
     g.graph.setName("alexnet")
         .setDocString("AlexNet (Krizhevsky, Sutskever, Hinton 2012), " + (groups == 2

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.alexnet.data.Augmentation;
 import io.alexnet.data.BatchLoader;
 import io.alexnet.data.ChannelOrder;
 import io.alexnet.data.ColorPca;
 import io.alexnet.data.DataStats;
 import io.alexnet.data.FashionMnist;
 import io.alexnet.data.Preprocessor;
+import io.alexnet.data.Subset;
 import io.alexnet.export.SavedModelExport;
 import io.alexnet.export.ServingModel;
 import io.alexnet.graph.AlexNet;
@@ -67,8 +67,7 @@ class OnnxExportTest {
   static float[] inputs(Path dir, Preprocessor pre, int n) throws Exception {
     var test = FashionMnist.open(TinyRun.data(dir), FashionMnist.Split.TEST);
     float[] images;
-    try (BatchLoader l = new BatchLoader(test, pre, Augmentation.NONE, n,
-        BatchLoader.inOrder(n), 0, 0, 0, 1, 1)) {
+    try (BatchLoader l = BatchLoader.evaluation(Subset.first(test, n), pre, n, 1)) {
       images = l.next().images();
     }
     float[] noise = OnnxRuntimeCheck.colourNoise(n, pre.crop(), 7);

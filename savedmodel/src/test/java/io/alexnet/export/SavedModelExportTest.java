@@ -3,9 +3,9 @@ package io.alexnet.export;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.alexnet.data.BatchLoader;
-import io.alexnet.data.Augmentation;
 import io.alexnet.data.FashionMnist;
 import io.alexnet.data.Preprocessor;
+import io.alexnet.data.Subset;
 import io.alexnet.data.RgbImage;
 import io.alexnet.data.Synthetic;
 import io.alexnet.graph.AlexNet;
@@ -42,8 +42,7 @@ class SavedModelExportTest {
   /** Pre-processed evaluation images of the run's test split. */
   static float[] images(Preprocessor pre, int n) throws Exception {
     var test = FashionMnist.open(TinyRun.data(tmp), FashionMnist.Split.TEST);
-    try (BatchLoader l = new BatchLoader(test, pre, Augmentation.NONE, n,
-        BatchLoader.inOrder(n), 0, 0, 0, 1, 1)) {
+    try (BatchLoader l = BatchLoader.evaluation(Subset.first(test, n), pre, n, 1)) {
       return l.next().images();
     }
   }

@@ -150,8 +150,8 @@ public final class Benchmarks {
       order[i] = i % data.size();
     }
     double[] per = new double[batches];
-    try (BatchLoader loader = new BatchLoader(data, pre, aug, batch, order, 1, 0, 0, workers,
-        2 * workers)) {
+    try (BatchLoader loader = BatchLoader.builder(data, pre).augmentation(aug).batchSize(batch)
+        .order(order).seed(1, 0).workers(workers).build()) {
       long last = System.nanoTime();
       for (int b = 0; b < batches; b++) {
         loader.next();

@@ -1,6 +1,5 @@
 package io.alexnet.cli;
 
-import io.alexnet.data.Augmentation;
 import io.alexnet.data.BatchLoader;
 import io.alexnet.data.Dataset;
 import io.alexnet.data.ImageFiles;
@@ -126,8 +125,7 @@ final class FeaturesCommand implements Callable<Integer> {
   private void run(Dataset d, Preprocessor pre, FeatureExtractor fx, Rows rows, int[] done)
       throws IOException {
     ProgressBar bar = new ProgressBar(System.out, layer, d.size());
-    try (BatchLoader l = new BatchLoader(d, pre, Augmentation.NONE, batch,
-        BatchLoader.inOrder(d.size()), 0, 0, 0, workers, 2 * workers)) {
+    try (BatchLoader l = BatchLoader.evaluation(d, pre, batch, workers)) {
       while (l.hasNext()) {
         BatchLoader.Batch b = l.next();
         done[1] += b.bad();

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     version = "alexnet 0.1.0 (TensorFlow Java 1.1.0)",
     description = "AlexNet (Krizhevsky et al. 2012) on TensorFlow Java.",
     subcommands = {QuickstartCommand.class, TrainCommand.class, EvalCommand.class,
-        ExportCommand.class, ImportCommand.class, PredictCommand.class, FeaturesCommand.class, ReportCommand.class,
+        ExportCommand.class, ImportCommand.class, PredictCommand.class, FeaturesCommand.class,
+        ReportCommand.class,
         SimilarCommand.class, InspectCommand.class, BenchCommand.class,
         SummaryCommand.class, DevicesCommand.class,
         CommandLine.HelpCommand.class})

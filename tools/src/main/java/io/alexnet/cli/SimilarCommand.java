@@ -1,6 +1,5 @@
 package io.alexnet.cli;
 
-import io.alexnet.data.Augmentation;
 import io.alexnet.data.BatchLoader;
 import io.alexnet.data.Dataset;
 import io.alexnet.data.ImageFiles;
@@ -72,8 +71,7 @@ final class SimilarCommand implements Callable<Integer> {
       List<String> names, String what) {
     List<float[]> out = new ArrayList<>();
     ProgressBar bar = new ProgressBar(System.out, what, d.size());
-    try (BatchLoader l = new BatchLoader(d, pre, Augmentation.NONE, 32,
-        BatchLoader.inOrder(d.size()), 0, 0, 0, 2, 4)) {
+    try (BatchLoader l = BatchLoader.evaluation(d, pre, 32, 2)) {
       int done = 0;
       while (l.hasNext()) {
         BatchLoader.Batch b = l.next();

@@ -317,9 +317,11 @@ final class TrainCommand implements Callable<Integer> {
     // Fine-tuning moves weights that already work: a tenth of the paper's rate (as BVLC's
     // fine-tuning recipes use) keeps the first steps from undoing them.
     double rate = lr != null ? lr : initFrom != null ? 0.001 : 0.01;
-    TrainConfig tc = new TrainConfig(epochs, batch, rate, momentum, weightDecay,
-        parseSchedule(schedule), patience, maxCuts, logEvery, checkpointEvery, keep, workers,
-        2 * workers, m.seed(), valEvery, fineTuning);
+    TrainConfig tc = TrainConfig.builder().epochs(epochs).batchSize(batch).learningRate(rate)
+        .momentum(momentum).weightDecay(weightDecay).milestones(parseSchedule(schedule))
+        .patience(patience).maxCuts(maxCuts).logEvery(logEvery).checkpointEvery(checkpointEvery)
+        .keep(keep).workers(workers).seed(m.seed()).valEvery(valEvery).fineTuning(fineTuning)
+        .build();
     try (Graph g = new Graph()) {
       System.out.print(ModelSummary.of(AlexNet.build(g, m, AlexNet.Mode.INFERENCE)));
     }
@@ -360,7 +362,8 @@ final class TrainCommand implements Callable<Integer> {
       // On the validation images, neighbours among the training images.
       Path page = RunReport.write("AlexNet report: " + runPath, run,
           ModelSource.bestOrLatest(run).resolve(io.alexnet.train.Checkpoints.VARIABLES), valSet,
-          java.util.Optional.of(allTrain), java.util.Optional.of(runPath.resolve(TrainingPlot.FILE)),
+          java.util.Optional.of(allTrain),
+          java.util.Optional.of(runPath.resolve(TrainingPlot.FILE)),
           java.util.Optional.empty(), RunReport.Options.CLOSING, runPath.resolve("report.html"));
       System.out.println("report: " + page.toAbsolutePath());
     }

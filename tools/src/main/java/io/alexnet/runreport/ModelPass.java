@@ -1,9 +1,9 @@
 package io.alexnet.runreport;
 
-import io.alexnet.data.Augmentation;
 import io.alexnet.data.BatchLoader;
 import io.alexnet.data.Dataset;
 import io.alexnet.data.Preprocessor;
+import io.alexnet.data.Subset;
 import io.alexnet.graph.AlexNet;
 import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.HostTensors;
@@ -90,8 +90,7 @@ final class ModelPass implements AutoCloseable {
     int n = limit <= 0 ? data.size() : Math.min(limit, data.size());
     List<Seen> out = new ArrayList<>(n);
     ProgressBar bar = new ProgressBar(System.out, what, n);
-    try (BatchLoader l = new BatchLoader(data, pre, Augmentation.NONE, batch,
-        BatchLoader.inOrder(n), 0, 0, 0, 2, 4)) {
+    try (BatchLoader l = BatchLoader.evaluation(Subset.first(data, n), pre, batch, 2)) {
       int done = 0;
       while (l.hasNext()) {
         BatchLoader.Batch b = l.next();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.alexnet.data.BatchLoader;
-import io.alexnet.data.Augmentation;
 import io.alexnet.data.Dataset;
 import io.alexnet.data.FashionMnist;
 import io.alexnet.train.RunDir;
@@ -97,8 +96,7 @@ class ReportCommandTest {
     record Wrong(String name, float p) {}
     List<Wrong> wrong = new ArrayList<>();
     try (LoadedModel m = LoadedModel.open(run.dir(), false);
-        BatchLoader l = new BatchLoader(test, m.pre, Augmentation.NONE, test.size(),
-            BatchLoader.inOrder(test.size()), 0, 0, 0, 1, 1)) {
+        BatchLoader l = BatchLoader.evaluation(test, m.pre, test.size(), 1)) {
       BatchLoader.Batch b = l.next();
       float[] probs = m.classifier.probabilities(b.images(), b.size());
       int classes = probs.length / b.size();
@@ -114,7 +112,8 @@ class ReportCommandTest {
     }
     wrong.sort(Comparator.comparingDouble((Wrong w) -> -w.p()));
     List<String> want = wrong.stream().limit(12).map(Wrong::name).toList();
-    String section = html.substring(html.indexOf("id=\"mistakes\""), html.indexOf("id=\"correct\""));
+    String section = html.substring(html.indexOf("id=\"mistakes\""),
+        html.indexOf("id=\"correct\""));
     List<String> got = new ArrayList<>();
     Matcher m = Pattern.compile("class=\"mistake\" data-name=\"([^\"]*)\"").matcher(section);
     while (m.find()) {

@@ -20,8 +20,8 @@ import java.util.concurrent.Future;
 public final class BatchLoader implements AutoCloseable {
 
   /**
-   * Images NHWC [size, crop, crop, 3], labels, and the dataset index of each; bad examples
-   * were left out.
+   * Images NHWC [size, crop, crop, 3] ([size * 10, ...] with ten patches each), labels, and the
+   * dataset index of each; bad examples were left out.
    */
   public record Batch(float[] images, int[] labels, int[] indices, int size, int bad,
       List<String> problems) {}
@@ -36,17 +36,100 @@ public final class BatchLoader implements AutoCloseable {
   private final ExecutorService pool;
   private final Deque<Future<Batch>> ahead = new ArrayDeque<>();
   private final int batches;
+  private final int patches;
   private int nextToSubmit;
   private int nextToTake;
 
   /**
-   * @param order example indices in the order of this epoch
-   * @param firstBatch batch to start at (a resumed run starts mid-epoch)
-   * @param workers decoding threads
-   * @param prefetch batches kept in flight
+   * An evaluation pass: every example once, in order, central crops, {@code workers} decoding
+   * threads.
    */
-  public BatchLoader(Dataset data, Preprocessor pre, Augmentation aug, int batchSize, int[] order,
-      long seed, int epoch, int firstBatch, int workers, int prefetch) {
+  public static BatchLoader evaluation(Dataset data, Preprocessor pre, int batchSize,
+      int workers) {
+    return builder(data, pre).batchSize(batchSize).workers(workers).build();
+  }
+
+  /** A loader over {@code data}: by default an evaluation pass in batches of 128. */
+  public static Builder builder(Dataset data, Preprocessor pre) {
+    return new Builder(data, pre);
+  }
+
+  /** The settings of a pass; an epoch of training sets its order, seed, epoch and augmentation. */
+  public static final class Builder {
+    private final Dataset data;
+    private final Preprocessor pre;
+    private Augmentation aug = Augmentation.NONE;
+    private int batchSize = 128;
+    private int[] order;
+    private long seed;
+    private int epoch;
+    private int firstBatch;
+    private int workers = 2;
+    private int prefetch = -1;
+    private boolean tenPatches;
+
+    private Builder(Dataset data, Preprocessor pre) {
+      this.data = data;
+      this.pre = pre;
+    }
+
+    public Builder augmentation(Augmentation a) {
+      aug = a;
+      return this;
+    }
+
+    public Builder batchSize(int n) {
+      batchSize = n;
+      return this;
+    }
+
+    /** Example indices in the order of this pass (default: all, in order). */
+    public Builder order(int[] o) {
+      order = o;
+      return this;
+    }
+
+    /** What, with each example's position, draws its crop, flip and colour shift. */
+    public Builder seed(long s, int epochNumber) {
+      seed = s;
+      epoch = epochNumber;
+      return this;
+    }
+
+    /** The batch to start at (a resumed run starts mid-epoch). */
+    public Builder firstBatch(int b) {
+      firstBatch = b;
+      return this;
+    }
+
+    /** Decoding threads; twice as many batches are kept in flight unless {@link #prefetch}. */
+    public Builder workers(int n) {
+      workers = n;
+      return this;
+    }
+
+    public Builder prefetch(int n) {
+      prefetch = n;
+      return this;
+    }
+
+    /** Each example as its ten test-time patches ({@link Preprocessor#tenPatches}). */
+    public Builder tenPatches() {
+      tenPatches = true;
+      return this;
+    }
+
+    public BatchLoader build() {
+      return new BatchLoader(data, pre, aug, batchSize, order != null ? order
+          : inOrder(data.size()), seed, epoch, firstBatch, workers,
+          prefetch > 0 ? prefetch : 2 * workers, tenPatches ? 10 : 1);
+    }
+  }
+
+  private BatchLoader(Dataset data, Preprocessor pre, Augmentation aug, int batchSize,
+      int[] order, long seed, int epoch, int firstBatch, int workers, int prefetch,
+      int patches) {
+    this.patches = patches;
     this.data = data;
     this.pre = pre;
     this.aug = aug;
@@ -121,7 +204,7 @@ public final class BatchLoader implements AutoCloseable {
   private Batch make(int b) {
     int from = b * batchSize, to = Math.min(order.length, from + batchSize);
     int crop = pre.crop();
-    int per = crop * crop * 3;
+    int per = crop * crop * 3 * patches;
     float[] images = new float[(to - from) * per];
     int[] labels = new int[to - from];
     int[] indices = new int[to - from];
@@ -138,8 +221,14 @@ public final class BatchLoader implements AutoCloseable {
         }
         continue;
       }
-      Random rnd = new Random(mix(seed, epoch, k));
       float[] canvas = pre.canvas(ex.image());
+      if (patches == 10) {
+        pre.tenPatches(canvas, images, n * per);
+        indices[n] = order[k];
+        labels[n++] = ex.label();
+        continue;
+      }
+      Random rnd = new Random(mix(seed, epoch, k));
       int span = pre.canvas() - crop;
       int x0 = aug.randomCrop() ? rnd.nextInt(span + 1) : pre.centre();
       int y0 = aug.randomCrop() ? rnd.nextInt(span + 1) : pre.centre();

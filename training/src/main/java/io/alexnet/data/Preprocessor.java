@@ -147,6 +147,21 @@ public final class Preprocessor {
     }
   }
 
+  /**
+   * Section 4.1's test-time patches of a canvas: the four corner crops and the central one,
+   * each also mirrored, written NHWC one after another into {@code dst} at {@code offset}.
+   */
+  public void tenPatches(float[] canvasPixels, float[] dst, int offset) {
+    int span = canvas - crop, per = crop * crop * 3;
+    int[][] corners = {{0, 0}, {span, 0}, {0, span}, {span, span}, {span / 2, span / 2}};
+    int k = 0;
+    for (int[] c : corners) {
+      for (boolean flip : new boolean[] {false, true}) {
+        cropInto(canvasPixels, c[0], c[1], flip, null, dst, offset + (k++) * per);
+      }
+    }
+  }
+
   /** Offset of the central crop. */
   public int centre() {
     return (canvas - crop) / 2;

@@ -1,17 +1,9 @@
 package io.alexnet.train;
 
-import io.alexnet.data.Augmentation;
-import io.alexnet.data.BadExampleException;
 import io.alexnet.data.BatchLoader;
 import io.alexnet.data.Dataset;
-import io.alexnet.data.Example;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.graph.HostTensors;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -59,8 +51,7 @@ public final class Evaluator {
     long start = System.nanoTime();
     Tally t = new Tally();
     if (crops == 1) {
-      try (BatchLoader loader = new BatchLoader(data, pre, Augmentation.NONE, batchSize,
-          BatchLoader.inOrder(data.size()), 0, 0, 0, workers, 2 * workers)) {
+      try (BatchLoader loader = BatchLoader.evaluation(data, pre, batchSize, workers)) {
         while (loader.hasNext()) {
           BatchLoader.Batch b = loader.next();
           t.bad += b.bad();
@@ -79,85 +70,34 @@ public final class Evaluator {
         n == 0 ? Double.NaN : 1 - (double) t.top5 / n, confusion, secs);
   }
 
-  /** The ten patches of one image, NHWC, appended to {@code dst} at {@code offset}. */
-  public static void tenPatches(Preprocessor pre, float[] canvas, float[] dst, int offset) {
-    int span = pre.canvas() - pre.crop(), per = pre.crop() * pre.crop() * 3;
-    int[][] corners = {{0, 0}, {span, 0}, {0, span}, {span, span}, {span / 2, span / 2}};
-    int k = 0;
-    for (int[] c : corners) {
-      for (boolean flip : new boolean[] {false, true}) {
-        pre.cropInto(canvas, c[0], c[1], flip, null, dst, offset + (k++) * per);
-      }
-    }
-  }
-
+  /**
+   * Section 4.1's test: each image's ten patches through the model, their softmax outputs
+   * averaged. The loader decodes, and skips and counts bad images, as for one crop.
+   */
   private static void tenCrop(Classifier model, Dataset data, Preprocessor pre, int batchSize,
       int workers, Tally t, long[][] confusion, java.util.function.IntConsumer progress) {
-    int per = pre.crop() * pre.crop() * 3;
-    int images = Math.max(1, batchSize / 10);
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, workers));
-    try {
-      for (int from = 0; from < data.size(); from += images) {
-        List<Future<Patches>> pending = new ArrayList<>();
-        for (int i = from; i < Math.min(data.size(), from + images); i++) {
-          int index = i;
-          pending.add(pool.submit(() -> {
-            Example e;
-            try {
-              e = data.get(index);
-            } catch (BadExampleException | RuntimeException x) {
-              // Skipped and counted, as the batch loader does: a reader or decoder that throws
-              // on one image must not end the evaluation of the rest.
-              return null;
-            }
-            float[] ten = new float[10 * per];
-            tenPatches(pre, pre.canvas(e.image()), ten, 0);
-            return new Patches(ten, e.label());
-          }));
-        }
-        List<Patches> ok = new ArrayList<>();
-        for (Future<Patches> f : pending) {
-          Patches v = f.get();
-          if (v == null) {
-            t.bad++;
-          } else {
-            ok.add(v);
-          }
-        }
-        if (ok.isEmpty()) {
-          continue;
-        }
-        float[] x = new float[ok.size() * 10 * per];
-        int[] y = new int[ok.size()];
-        for (int i = 0; i < ok.size(); i++) {
-          System.arraycopy(ok.get(i).pixels(), 0, x, i * 10 * per, 10 * per);
-          y[i] = ok.get(i).label();
-        }
-        float[] p = model.probabilities(x, ok.size() * 10);
-        int width = p.length / (ok.size() * 10);
-        float[] avg = new float[ok.size() * width];
-        for (int i = 0; i < ok.size(); i++) {
-          for (int k = 0; k < 10; k++) {
-            for (int c = 0; c < width; c++) {
-              avg[i * width + c] += p[(i * 10 + k) * width + c] / 10f;
+    try (BatchLoader loader = BatchLoader.builder(data, pre).batchSize(Math.max(1, batchSize / 10))
+        .workers(workers).tenPatches().build()) {
+      while (loader.hasNext()) {
+        BatchLoader.Batch b = loader.next();
+        t.bad += b.bad();
+        if (b.size() > 0) {
+          float[] p = model.probabilities(b.images(), b.size() * 10);
+          int width = p.length / (b.size() * 10);
+          float[] avg = new float[b.size() * width];
+          for (int i = 0; i < b.size(); i++) {
+            for (int k = 0; k < 10; k++) {
+              for (int c = 0; c < width; c++) {
+                avg[i * width + c] += p[(i * 10 + k) * width + c] / 10f;
+              }
             }
           }
+          t.score(avg, b.labels(), b.size(), confusion);
         }
-        t.score(avg, y, ok.size(), confusion);
         progress.accept(t.n + t.bad);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("pre-processing failed: " + e.getCause(), e.getCause());
-    } finally {
-      pool.shutdownNow();
     }
   }
-
-  /** One image's ten patches, NHWC, and its label. */
-  private record Patches(float[] pixels, int label) {}
 
   private static final class Tally {
     int n, bad, top1, top5;

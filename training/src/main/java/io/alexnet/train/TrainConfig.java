@@ -46,55 +46,162 @@ public record TrainConfig(
     milestones = List.copyOf(milestones);
   }
 
+  /** The paper's recipe, every knob at its default. */
   public static TrainConfig paper() {
-    return new TrainConfig(90, 128, 0.01, 0.9, 0.0005, List.of(), 1, 3, 10, 1000, 3, 2, 4, 1,
-        0, FineTuning.NONE);
+    return builder().build();
+  }
+
+  /** A builder whose defaults are the paper's recipe and the loop's usual knobs. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder().epochs(epochs).batchSize(batchSize).learningRate(learningRate)
+        .momentum(momentum).weightDecay(weightDecay).milestones(milestones).patience(patience)
+        .maxCuts(maxCuts).logEvery(logEvery).checkpointEvery(checkpointEvery).keep(keep)
+        .workers(workers).prefetch(prefetch).seed(seed).valEvery(valEvery)
+        .fineTuning(fineTuning);
   }
 
   public TrainConfig withEpochs(int n) {
-    return new TrainConfig(n, batchSize, learningRate, momentum, weightDecay, milestones,
-        patience, maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, valEvery,
-        fineTuning);
+    return toBuilder().epochs(n).build();
   }
 
   public TrainConfig withBatch(int b) {
-    return new TrainConfig(epochs, b, learningRate, momentum, weightDecay, milestones, patience,
-        maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, valEvery,
-        fineTuning);
+    return toBuilder().batchSize(b).build();
   }
 
   public TrainConfig withLearningRate(double lr) {
-    return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, milestones, patience,
-        maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, valEvery,
-        fineTuning);
+    return toBuilder().learningRate(lr).build();
   }
 
   public TrainConfig withCheckpointEvery(int steps) {
-    return new TrainConfig(epochs, batchSize, learningRate, momentum, weightDecay, milestones,
-        patience, maxCuts, logEvery, steps, keep, workers, prefetch, seed, valEvery,
-        fineTuning);
+    return toBuilder().checkpointEvery(steps).build();
   }
 
   public TrainConfig withLogEvery(int steps) {
-    return new TrainConfig(epochs, batchSize, learningRate, momentum, weightDecay, milestones,
-        patience, maxCuts, steps, checkpointEvery, keep, workers, prefetch, seed, valEvery,
-        fineTuning);
+    return toBuilder().logEvery(steps).build();
   }
 
   public TrainConfig withMilestones(List<Integer> m) {
-    return new TrainConfig(epochs, batchSize, learningRate, momentum, weightDecay, m, patience,
-        maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, valEvery,
-        fineTuning);
+    return toBuilder().milestones(m).build();
   }
 
   public TrainConfig withFineTuning(FineTuning f) {
-    return new TrainConfig(epochs, batchSize, learningRate, momentum, weightDecay, milestones,
-        patience, maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, valEvery, f);
+    return toBuilder().fineTuning(f).build();
   }
 
   public TrainConfig withValEvery(int steps) {
-    return new TrainConfig(epochs, batchSize, learningRate, momentum, weightDecay, milestones,
-        patience, maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, steps,
-        fineTuning);
+    return toBuilder().valEvery(steps).build();
+  }
+
+  /** Section 5's numbers by default: 90 epochs of 128, momentum 0.9, decay 5e-4, rate 0.01. */
+  public static final class Builder {
+    private int epochs = 90;
+    private int batchSize = 128;
+    private double learningRate = 0.01;
+    private double momentum = 0.9;
+    private double weightDecay = 0.0005;
+    private List<Integer> milestones = List.of();
+    private int patience = 1;
+    private int maxCuts = 3;
+    private int logEvery = 10;
+    private int checkpointEvery = 1000;
+    private int keep = 3;
+    private int workers = 2;
+    private int prefetch = 4;
+    private long seed = 1;
+    private int valEvery = 0;
+    private FineTuning fineTuning = FineTuning.NONE;
+
+    public Builder epochs(int v) {
+      epochs = v;
+      return this;
+    }
+
+    public Builder batchSize(int v) {
+      batchSize = v;
+      return this;
+    }
+
+    public Builder learningRate(double v) {
+      learningRate = v;
+      return this;
+    }
+
+    public Builder momentum(double v) {
+      momentum = v;
+      return this;
+    }
+
+    public Builder weightDecay(double v) {
+      weightDecay = v;
+      return this;
+    }
+
+    /** Epochs after which to divide the rate by 10; empty: on a plateau instead. */
+    public Builder milestones(List<Integer> v) {
+      milestones = v;
+      return this;
+    }
+
+    public Builder patience(int v) {
+      patience = v;
+      return this;
+    }
+
+    public Builder maxCuts(int v) {
+      maxCuts = v;
+      return this;
+    }
+
+    public Builder logEvery(int v) {
+      logEvery = v;
+      return this;
+    }
+
+    public Builder checkpointEvery(int v) {
+      checkpointEvery = v;
+      return this;
+    }
+
+    public Builder keep(int v) {
+      keep = v;
+      return this;
+    }
+
+    /** Image decoding threads; twice as many batches are kept in flight. */
+    public Builder workers(int v) {
+      workers = v;
+      prefetch = 2 * v;
+      return this;
+    }
+
+    public Builder prefetch(int v) {
+      prefetch = v;
+      return this;
+    }
+
+    public Builder seed(long v) {
+      seed = v;
+      return this;
+    }
+
+    public Builder valEvery(int v) {
+      valEvery = v;
+      return this;
+    }
+
+    public Builder fineTuning(FineTuning v) {
+      fineTuning = v;
+      return this;
+    }
+
+    public TrainConfig build() {
+      return new TrainConfig(epochs, batchSize, learningRate, momentum, weightDecay, milestones,
+          patience, maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, valEvery,
+          fineTuning);
+    }
   }
 }

@@ -205,8 +205,9 @@ public final class Trainer implements AutoCloseable {
       long intervalImages = 0, intervalSteps = 0;
       int[] order = BatchLoader.shuffled(train.size(), config.seed() + index, epoch);
       int batch = epoch == startEpoch ? startBatch : 0;
-      try (BatchLoader loader = new BatchLoader(train, pre, aug, config.batchSize(), order,
-          config.seed() + index, epoch, batch, config.workers(), config.prefetch())) {
+      try (BatchLoader loader = BatchLoader.builder(train, pre).augmentation(aug)
+          .batchSize(config.batchSize()).order(order).seed(config.seed() + index, epoch)
+          .firstBatch(batch).workers(config.workers()).prefetch(config.prefetch()).build()) {
         while (loader.hasNext()) {
           BatchLoader.Batch b = evenFor(loader.next(), replicaCount);
           batch++;

@@ -167,7 +167,7 @@ class EvaluatorTest {
     }
     int per = 227 * 227 * 3;
     float[] ten = new float[10 * per];
-    Evaluator.tenPatches(pre, canvas, ten, 0);
+    pre.tenPatches(canvas, ten, 0);
     assertEquals(canvas[0], ten[0]); // top-left corner
     assertEquals(canvas[226 * 3], ten[per]); // its mirror starts at the crop's right edge
     assertEquals(canvas[29 * 3], ten[2 * per]); // top-right corner

@@ -35,10 +35,7 @@ class ScheduleSplitAndLoaderTest {
    */
   @Test
   void plateauScheduleCutsAfterPatienceAndStopsAtTheCap() {
-    TrainConfig c = TrainConfig.paper().withLearningRate(0.01);
-    c = new TrainConfig(c.epochs(), c.batchSize(), c.learningRate(), c.momentum(),
-        c.weightDecay(), List.of(), 2, 2, c.logEvery(), c.checkpointEvery(), c.keep(),
-        c.workers(), c.prefetch(), c.seed(), c.valEvery(), c.fineTuning());
+    TrainConfig c = TrainConfig.builder().learningRate(0.01).patience(2).maxCuts(2).build();
     LearningRateSchedule s = new LearningRateSchedule(c);
     double[] errors = {0.5, 0.4, 0.41, 0.42, 0.39, 0.395, 0.396, 0.40, 0.41, 0.42};
     double[] want = {0.01, 0.01, 0.01, 0.001, 0.001, 0.001, 1e-4, 1e-4, 1e-4, 1e-4};
@@ -122,7 +119,8 @@ class ScheduleSplitAndLoaderTest {
   static List<BatchLoader.Batch> batches(Dataset d, Preprocessor pre, Augmentation aug,
       int[] order, int workers, int prefetch) {
     List<BatchLoader.Batch> out = new ArrayList<>();
-    try (BatchLoader l = new BatchLoader(d, pre, aug, 8, order, 9, 2, 0, workers, prefetch)) {
+    try (BatchLoader l = BatchLoader.builder(d, pre).augmentation(aug).batchSize(8).order(order)
+        .seed(9, 2).workers(workers).prefetch(prefetch).build()) {
       while (l.hasNext()) {
         out.add(l.next());
       }
