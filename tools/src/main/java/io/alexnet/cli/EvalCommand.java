@@ -1,5 +1,6 @@
 package io.alexnet.cli;
 
+import io.alexnet.api.Model;
 import io.alexnet.data.DataSources;
 import io.alexnet.report.ProgressBar;
 import io.alexnet.runreport.RunReport;
@@ -92,17 +93,17 @@ final class EvalCommand implements Callable<Integer> {
     int[] part = shard == null ? new int[] {0, 1} : parseShard(shard);
     EvalResult r;
     Path dir = out != null ? out : model;
-    try (LoadedModel m = LoadedModel.open(model, trust)) {
+    try (Model m = Model.load(model, trust)) {
       Dataset d = Subset.shard(
-          Subset.first(DataSources.open(data, true, m.labels.size(), labelBase), limit),
+          Subset.first(DataSources.open(data, true, m.labels().size(), labelBase), limit),
           part[0], part[1]);
       if (!json) {
-        System.out.println("model: " + m.description);
+        System.out.println("model: " + m.description());
         System.out.println("data:  " + d.describe());
       }
       // A bar in a terminal, a line per tenth elsewhere: a long evaluation shows it moves.
       ProgressBar bar = json ? null : new ProgressBar(System.out, "eval", d.size());
-      r = Evaluator.evaluate(m.classifier, d, m.pre, batch, workers, crops, done -> {
+      r = Evaluator.evaluate(m.classifier(), d, m.preprocessor(), batch, workers, crops, done -> {
         if (bar != null) {
           bar.update(done);
         }
@@ -111,13 +112,13 @@ final class EvalCommand implements Callable<Integer> {
         bar.done();
       }
       if (partial != null) {
-        new EvalShard(part[0], part[1], crops, m.description, data, m.labels, r).save(partial);
+        new EvalShard(part[0], part[1], crops, m.description(), data, m.labels(), r).save(partial);
         if (!json) {
           System.out.println("shard " + part[0] + "/" + part[1] + " counts saved to " + partial
               + "; merge all shards with eval --merge");
         }
       }
-      report(r, crops, m.labels, dir);
+      report(r, crops, m.labels(), dir);
     }
     if (shard == null) {
       saveNumbers(r, dir);

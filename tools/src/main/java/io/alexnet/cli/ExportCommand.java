@@ -1,5 +1,6 @@
 package io.alexnet.cli;
 
+import io.alexnet.api.ModelSource;
 import io.alexnet.export.SavedModelExport;
 import io.alexnet.export.ServingModel;
 import io.alexnet.onnx.OnnxExport;

@@ -39,6 +39,7 @@ public final class Main implements Runnable {
           // Expected failures (bad flags, bad paths, unreadable files) get one line, not a
           // stack trace.
           if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+              || e instanceof io.alexnet.api.AlexNetException
               || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
             cmd.getErr().println("alexnet " + cmd.getCommandName() + ": " + e.getMessage());
             return 2;

@@ -1,14 +1,14 @@
 package io.alexnet.cli;
 
+import io.alexnet.api.Model;
+import io.alexnet.api.Prediction;
 import io.alexnet.data.BadExampleException;
-import io.alexnet.data.Preprocessor;
 import io.alexnet.data.RgbImage;
 import io.alexnet.export.ServingModel;
 import io.alexnet.train.RunDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -42,14 +42,13 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (Files.exists(model.resolve(RunDir.PROPERTIES))) {
-      try (LoadedModel m = LoadedModel.open(model, trust)) {
-        Preprocessor pre = m.pre;
-        int s = pre.crop();
-        return predict(m.labels, bytes -> {
-          float[] x = new float[s * s * 3];
-          pre.cropInto(pre.canvas(RgbImage.decode(bytes)), pre.centre(), pre.centre(), false,
-              null, x, 0);
-          return m.classifier.probabilities(x, 1);
+      try (Model m = Model.load(model, trust)) {
+        return predict(m.labels(), bytes -> {
+          float[] p = new float[m.labels().size()];
+          for (Prediction top : m.predict(bytes, p.length)) {
+            p[top.classId()] = top.probability();
+          }
+          return p;
         });
       }
     }

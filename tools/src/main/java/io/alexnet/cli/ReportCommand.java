@@ -1,5 +1,6 @@
 package io.alexnet.cli;
 
+import io.alexnet.api.ModelSource;
 import io.alexnet.data.DataSources;
 import io.alexnet.data.Dataset;
 import io.alexnet.report.TrainingPlot;

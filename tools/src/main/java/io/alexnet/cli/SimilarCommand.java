@@ -1,5 +1,6 @@
 package io.alexnet.cli;
 
+import io.alexnet.api.ModelSource;
 import io.alexnet.data.BatchLoader;
 import io.alexnet.data.Dataset;
 import io.alexnet.data.ImageFiles;

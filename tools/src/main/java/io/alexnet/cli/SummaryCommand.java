@@ -1,5 +1,6 @@
 package io.alexnet.cli;
 
+import io.alexnet.api.ModelSource;
 import io.alexnet.graph.AlexNet;
 import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.ModelConfig;

@@ -1,5 +1,6 @@
 package io.alexnet.cli;
 
+import io.alexnet.api.ModelSource;
 import io.alexnet.cluster.ClusterServer;
 import io.alexnet.cluster.ClusterSpec;
 import io.alexnet.cluster.WorkerRole;
@@ -348,6 +349,8 @@ final class TrainCommand implements Callable<Integer> {
       h = t.fit(resume);
     }
     if (h.outcome() == History.Outcome.DIVERGED) {
+      System.err.println("alexnet train: try --lr " + (tc.learningRate() / 10)
+          + ", or --init he --hidden-bias 0.1 --input-scale unit (what the quickstart uses)");
       return 3;
     }
     if (follower) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.alexnet.api.Model;
 import io.alexnet.data.BatchLoader;
 import io.alexnet.data.Dataset;
 import io.alexnet.data.FashionMnist;
@@ -95,10 +96,10 @@ class ReportCommandTest {
     Dataset test = FashionMnist.open(TinyRun.data(tmp), FashionMnist.Split.TEST);
     record Wrong(String name, float p) {}
     List<Wrong> wrong = new ArrayList<>();
-    try (LoadedModel m = LoadedModel.open(run.dir(), false);
-        BatchLoader l = BatchLoader.evaluation(test, m.pre, test.size(), 1)) {
+    try (Model m = Model.load(run.dir());
+        BatchLoader l = BatchLoader.evaluation(test, m.preprocessor(), test.size(), 1)) {
       BatchLoader.Batch b = l.next();
-      float[] probs = m.classifier.probabilities(b.images(), b.size());
+      float[] probs = m.classifier().probabilities(b.images(), b.size());
       int classes = probs.length / b.size();
       for (int i = 0; i < b.size(); i++) {
         int best = 0;

@@ -249,7 +249,8 @@ public final class Trainer implements AutoCloseable {
             String why = "loss became " + batchLoss + " at step " + step + " (epoch "
                 + (epoch + 1) + "): training stopped; the last good checkpoint is "
                 + checkpoints.latest().map(Path::toString).orElse("(none yet)")
-                + ". Try a lower --lr or --init he.";
+                + ". A lower learning rate, or He initialization with biases of 0.1, usually"
+                + " keeps it finite.";
             history.diverged(why);
             listeners.forEach(l -> l.onEnd(history));
             return history;

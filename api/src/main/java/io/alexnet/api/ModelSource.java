@@ -1,4 +1,4 @@
-package io.alexnet.cli;
+package io.alexnet.api;
 
 import io.alexnet.export.ServingModel;
 import io.alexnet.graph.AlexNet;
@@ -26,13 +26,13 @@ import org.tensorflow.Graph;
  * @param settings the folder with run.properties, labels.txt and data-stats.bin
  * @param prefix the checkpoint prefix of its variables
  */
-record ModelSource(Path path, RunDir settings, Path prefix) {
+public record ModelSource(Path path, RunDir settings, Path prefix) {
 
   /** The layers in the paper's order; {@code --freeze-until L} freezes L and all before it. */
-  static final List<String> LAYERS =
+  public static final List<String> LAYERS =
       List.of("conv1", "conv2", "conv3", "conv4", "conv5", "fc6", "fc7", "fc8");
 
-  static ModelSource open(Path path) throws IOException {
+  public static ModelSource open(Path path) throws IOException {
     if (Files.exists(path.resolve(RunDir.PROPERTIES))) {
       RunDir run = new RunDir(path);
       return new ModelSource(path, run, bestOrLatest(run).resolve(Checkpoints.VARIABLES));
@@ -48,7 +48,7 @@ record ModelSource(Path path, RunDir settings, Path prefix) {
   }
 
   /** The checkpoint a run stands for: its best by validation error, else its newest. */
-  static Path bestOrLatest(RunDir run) throws IOException {
+  public static Path bestOrLatest(RunDir run) throws IOException {
     return new Checkpoints(run.checkpoints(), Integer.MAX_VALUE).bestOrLatest()
         .orElseThrow(() -> new IllegalArgumentException(run.dir() + " has no checkpoint yet"));
   }
@@ -57,7 +57,7 @@ record ModelSource(Path path, RunDir settings, Path prefix) {
    * The fine-tuning of a network of {@code model} from this source: every variable read from
    * it but fc8's when the class count differs; {@code frozen} layers kept fixed.
    */
-  FineTuning fineTuning(ModelConfig model, Set<String> frozen) throws IOException {
+  public FineTuning fineTuning(ModelConfig model, Set<String> frozen) throws IOException {
     boolean sameClasses = settings.model().classes() == model.classes();
     if (!sameClasses && frozen.contains("fc8")) {
       throw new IllegalArgumentException("fc8 cannot be frozen: the new data has "
@@ -77,7 +77,7 @@ record ModelSource(Path path, RunDir settings, Path prefix) {
   }
 
   /** The layers {@code --freeze} or {@code --freeze-until} name, checked. */
-  static Set<String> frozenLayers(String freeze, String freezeUntil) {
+  public static Set<String> frozenLayers(String freeze, String freezeUntil) {
     if (freeze != null && freezeUntil != null) {
       throw new IllegalArgumentException("give --freeze or --freeze-until, not both");
     }

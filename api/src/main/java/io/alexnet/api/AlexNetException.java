@@ -1,0 +1,16 @@
+package io.alexnet.api;
+
+/**
+ * What the API throws when it cannot do what was asked, in the library's terms (a model folder
+ * that is not one, data that cannot be read, a run that diverged); the message says what is
+ * wrong and, where it can, what to do. The command-line program turns these into flag advice.
+ */
+public class AlexNetException extends RuntimeException {
+  public AlexNetException(String message) {
+    super(message);
+  }
+
+  public AlexNetException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
