@@ -63,16 +63,10 @@ public final class Trainer implements AutoCloseable {
   private final String stepOp;
   private final String setLearningRateOp;
   private final List<Output<TFloat32>> params;
-  private final Output<TInt64> stepsDone;
   private final Output<TInt64> globalStepVar;
   private final Output<TFloat32> learningRate;
-  // In a cluster: whether the shared variables are initialized, and the sync mode's ops.
-  private final Output<TBool> initialized;
-  private final Output<TInt64> computedAt;
-  private final String roundOp;
-  private final Output<TInt64> token;
-  private final String resetStepsOp;
-  private final Output<TInt64> resetTo;
+  // How a step runs in this mode: local, asynchronous or synchronous cluster.
+  private final StepRunner steps;
   // Starting from another model's weights: the op that reads them in, or null.
   private final String restoreOp;
 
@@ -141,19 +135,11 @@ public final class Trainer implements AutoCloseable {
     this.newLearningRate = h.newLearningRate();
     this.stepOp = h.step();
     this.setLearningRateOp = h.setLearningRate();
-    this.stepsDone = h.stepsDone();
     this.globalStepVar = h.globalStep();
     this.learningRate = h.learningRate();
     this.params = h.params();
     this.restoreOp = h.restore().orElse(null);
-    var cluster = built.cluster();
-    var sync = cluster.flatMap(TrainingGraph.ClusterHandles::sync);
-    this.initialized = cluster.map(TrainingGraph.ClusterHandles::initialized).orElse(null);
-    this.computedAt = sync.map(TrainingGraph.SyncHandles::computedAt).orElse(null);
-    this.roundOp = sync.map(TrainingGraph.SyncHandles::round).orElse(null);
-    this.token = sync.map(TrainingGraph.SyncHandles::token).orElse(null);
-    this.resetStepsOp = sync.map(TrainingGraph.SyncHandles::resetSteps).orElse(null);
-    this.resetTo = sync.map(TrainingGraph.SyncHandles::resetTo).orElse(null);
+    var sync = built.cluster().flatMap(TrainingGraph.ClusterHandles::sync);
     try {
       this.session = role == null ? new Session(graph, session)
           : RemoteSession.open(graph, role.target(), session);
@@ -161,6 +147,9 @@ public final class Trainer implements AutoCloseable {
       built.close();
       throw e;
     }
+    this.steps = role == null ? StepRunner.local()
+        : sync.map(s -> StepRunner.sync(this.session, s, role))
+            .orElseGet(() -> StepRunner.async(h));
     this.schedule = new LearningRateSchedule(config);
   }
 
@@ -227,23 +216,12 @@ public final class Trainer implements AutoCloseable {
             Session.Runner run = session.runner().feed(images, x).feed(labels, y)
                 .feed(training, on).feed(this.dropoutSeed, dropoutSeed)
                 .fetch(loss).fetch(probabilities).addTarget(stepOp);
-            if (computedAt != null) {
-              run.feed(computedAt, now);
-            } else if (role != null) {
-              run.fetch(stepsDone);
-            }
+            steps.prepare(run, now);
             try (Result r = run.run()) {
               batchLoss = ((TFloat32) r.get(0)).getFloat();
               probs = HostTensors.floats((TFloat32) r.get(1));
-              if (role == null) {
-                step++;
-              } else if (computedAt == null) {
-                step = ((TInt64) r.get(2)).getLong(); // async: every worker's updates count
-              }
+              step = steps.after(r, step);
             }
-          }
-          if (computedAt != null) {
-            step = finishSyncStep(); // sync: the step the round moved the cluster to
           }
           if (!Double.isFinite(batchLoss)) {
             String why = "loss became " + batchLoss + " at step " + step + " (epoch "
@@ -365,58 +343,18 @@ public final class Trainer implements AutoCloseable {
   }
 
   private ResumeState startInCluster(boolean resume) throws IOException {
-    say("connecting to the cluster as " + role + " (waits until every task is up)");
-    if (role.chief()) {
-      Optional<Path> latest = resume ? checkpoints.latest() : Optional.empty();
-      if (latest.isPresent()) {
-        schedule.load(Checkpoints.restore(session, latest.get()));
-        setLearningRate(schedule.rate());
-        say("restored " + latest.get() + " into the ps tasks");
-      } else if (!isInitialized()) {
-        session.forceInitialize();
-        restorePretrained();
-        setLearningRate(schedule.rate());
-      } else {
-        // An earlier chief's model, still on the ps tasks: keep it rather than start over.
-        say("the ps tasks already hold an initialized model; training continues on it");
-      }
-      if (resetStepsOp != null) {
-        try (TInt64 g = TInt64.scalarOf(globalStep())) {
-          session.runner().feed(resetTo, g).addTarget(resetStepsOp).run();
-        }
-      }
-    } else {
-      long waited = 0;
-      while (!isInitialized()) {
-        if (waited % 10 == 0) {
-          say("waiting for the chief (worker task 0) to initialize the model on the ps tasks");
-        }
-        sleep(1000);
-        waited++;
-      }
-    }
-    // The cluster's position: async, every worker's step counts; sync, one step per round.
-    long g = globalStep();
-    long perEpoch = (long) batchesPerEpoch() * (role.sync() ? 1 : role.workers());
-    int epoch = (int) Math.min(config.epochs(), g / perEpoch);
-    int batch = (int) ((g % perEpoch) * batchesPerEpoch() / perEpoch);
-    return ResumeState.at(epoch, batch, g);
-  }
-
-  /** Sync mode, after contributing: the chief runs the round; everyone takes their token. */
-  private long finishSyncStep() {
-    if (role.chief()) {
-      session.runner().addTarget(roundOp).run();
-    }
-    try (Result r = session.runner().fetch(token).run()) {
-      return ((TInt64) r.get(0)).getLong();
-    }
-  }
-
-  private boolean isInitialized() {
-    try (Result r = session.runner().fetch(initialized).run()) {
-      return ((TBool) r.get(0)).getBoolean();
-    }
+    return new ClusterStart(session, role, built, this::say).join(
+        resume ? checkpoints.latest() : Optional.empty(),
+        () -> {
+          session.forceInitialize();
+          restorePretrained();
+          setLearningRate(schedule.rate());
+        },
+        state -> {
+          schedule.load(state);
+          setLearningRate(schedule.rate());
+        },
+        batchesPerEpoch(), config.epochs());
   }
 
   private long globalStep() {
@@ -436,15 +374,6 @@ public final class Trainer implements AutoCloseable {
 
   private void say(String message) {
     listeners.forEach(l -> l.onMessage(message));
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the chief", e);
-    }
   }
 
   /**
