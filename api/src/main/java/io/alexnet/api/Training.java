@@ -1,7 +1,6 @@
 package io.alexnet.api;
 
 import io.alexnet.data.Augmentation;
-import io.alexnet.data.DataStats;
 import io.alexnet.data.Dataset;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.data.Subset;
@@ -59,14 +58,11 @@ public final class Training {
           + ")");
     }
     try {
-      DataStats stats = DataStats.compute(train, new Preprocessor(m.imageSize(), null),
-          o.statsImages());
-      float scale = o.unitVariance() ? (float) (1 / stats.pixelStd()) : 1f;
-      run.write(m, scale, train.describe(), train.classNames());
-      stats.save(run.stats());
-      Preprocessor pre = new Preprocessor(m.imageSize(), stats.mean(), scale);
+      RunDir.Start start = run.start(m, train, o.unitVariance(), o.statsImages(),
+          train.describe(), train.classNames());
+      Preprocessor pre = start.preprocessor(m.imageSize());
       Augmentation aug = new Augmentation(o.randomCrops(), o.flips(),
-          o.colourPca() ? stats.pca() : null);
+          o.colourPca() ? start.stats().pca() : null);
       List<TrainingListener> listeners = new ArrayList<>(o.listeners());
       if (o.logs()) {
         listeners.add(new CsvLogger(o.runDir()));

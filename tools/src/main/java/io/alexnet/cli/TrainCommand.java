@@ -299,18 +299,16 @@ final class TrainCommand implements Callable<Integer> {
             + " a layer frozen at its random start would never learn");
       }
       m = model.config(trainData.numClasses());
-      Preprocessor raw = new Preprocessor(m.imageSize(), null);
+      if (!inputScale.equals("paper") && !inputScale.equals("unit")) {
+        throw new IllegalArgumentException("--input-scale must be paper or unit, got "
+            + inputScale);
+      }
       System.out.printf(Locale.ROOT, "computing the mean image and colour PCA over %d images...%n",
           statsImages <= 0 ? allTrain.size() : Math.min(statsImages, allTrain.size()));
-      stats = DataStats.compute(allTrain, raw, statsImages);
-      scale = switch (inputScale) {
-        case "paper" -> 1f;
-        case "unit" -> (float) (1 / stats.pixelStd());
-        default -> throw new IllegalArgumentException(
-            "--input-scale must be paper or unit, got " + inputScale);
-      };
-      run.write(m, scale, data, trainData.classNames());
-      stats.save(run.stats());
+      RunDir.Start start = run.start(m, allTrain, inputScale.equals("unit"), statsImages, data,
+          trainData.classNames());
+      stats = start.stats();
+      scale = start.scale();
     }
     Preprocessor pre = new Preprocessor(m.imageSize(), stats.mean(), scale, order);
     Augmentation aug = new Augmentation(crop, flip, pca ? stats.pca() : null);

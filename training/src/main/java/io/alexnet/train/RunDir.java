@@ -2,6 +2,7 @@ package io.alexnet.train;
 
 import io.alexnet.data.ChannelOrder;
 import io.alexnet.data.DataStats;
+import io.alexnet.data.Dataset;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.LrnSettings;
@@ -42,6 +43,30 @@ public record RunDir(Path dir) {
 
   public boolean exists() {
     return Files.exists(dir.resolve(PROPERTIES));
+  }
+
+  /**
+   * Starts a new run from scratch: the mean image and colour PCA of (up to {@code statsImages}
+   * of) the training images, the input scale (1, or the pixels' standard deviation's inverse
+   * with {@code unitVariance}), then the settings, class names and statistics written. Returns
+   * the statistics and the scale.
+   */
+  public Start start(ModelConfig m, Dataset trainImages, boolean unitVariance, int statsImages,
+      String data, List<String> classes) throws IOException {
+    DataStats stats = DataStats.compute(trainImages, new Preprocessor(m.imageSize(), null),
+        statsImages);
+    float scale = unitVariance ? (float) (1 / stats.pixelStd()) : 1f;
+    write(m, scale, data, classes);
+    stats.save(stats());
+    return new Start(stats, scale);
+  }
+
+  /** A new run's training statistics and input scale. */
+  public record Start(DataStats stats, float scale) {
+    /** The run's pre-processing for the model's input size. */
+    public Preprocessor preprocessor(int imageSize) {
+      return new Preprocessor(imageSize, stats.mean(), scale);
+    }
   }
 
   /** Writes the settings and the class names of a model that takes RGB. */

@@ -1,10 +1,8 @@
 package io.alexnet.train;
 
 import io.alexnet.data.Augmentation;
-import io.alexnet.data.DataStats;
 import io.alexnet.data.Dataset;
 import io.alexnet.data.FashionMnist;
-import io.alexnet.data.Preprocessor;
 import io.alexnet.data.Synthetic;
 import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.ModelConfig;
@@ -39,20 +37,17 @@ public final class TinyRun {
     Synthetic.writeIdx(data, "t10k", Synthetic.images(64, 2, testLabels), testLabels, true);
     Dataset train = FashionMnist.open(data, FashionMnist.Split.TRAIN);
     Dataset test = FashionMnist.open(data, FashionMnist.Split.TEST);
-    DataStats stats = DataStats.compute(train, new Preprocessor(size, null), 0);
-    float scale = (float) (1 / stats.pixelStd());
     ModelConfig model = ModelConfig.builder().variant(variant).width(0.125).imageSize(size)
         .classes(10).init(WeightInit.HE).hiddenBias(0.1).seed(5).build();
     RunDir run = new RunDir(dir.resolve("run"));
-    run.write(model, scale, data.toString(), train.classNames());
-    stats.save(run.stats());
+    RunDir.Start start = run.start(model, train, true, 0, data.toString(), train.classNames());
     TrainConfig c = TrainConfig.paper().withEpochs(epochs).withBatch(16).withLogEvery(1000)
         .withCheckpointEvery(0);
     List<DevicePlan> plans = replicas > 1
         ? DevicePlan.replicas(List.of("/device:CPU:0"), variant, replicas)
         : List.of(model.devices());
-    try (Trainer t = new Trainer(model, plans, c, train, test,
-        new Preprocessor(size, stats.mean(), scale), new Augmentation(true, true, stats.pca()),
+    try (Trainer t = new Trainer(model, plans, c, train, test, start.preprocessor(size),
+        new Augmentation(true, true, start.stats().pca()),
         run.checkpoints(), SessionConfig.create(1, 2, 1), List.of())) {
       t.fit(false);
     }
