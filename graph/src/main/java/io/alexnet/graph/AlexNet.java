@@ -516,9 +516,12 @@ public final class AlexNet implements TrainingNetwork {
     return requireTrain(loss).asOutput();
   }
 
-  /** Gradients of {@link #loss()}: {@link LrnAwareGradients#ofLoss}. TRAIN mode only. */
+  /**
+   * Adds the gradients of {@link #loss()} ({@link LrnAwareGradients#ofLoss}); each call adds
+   * another copy. TRAIN mode only.
+   */
   @Override
-  public List<Output<?>> gradients() {
+  public List<Output<?>> addGradients() {
     return LrnAwareGradients.ofLoss(graph, this);
   }
 

@@ -146,7 +146,7 @@ public final class ReplicatedAlexNet implements TrainingNetwork {
    */
   @Override
   @SuppressWarnings("unchecked")
-  public List<Output<?>> gradients() {
+  public List<Output<?>> addGradients() {
     List<List<Output<?>>> per = new ArrayList<>();
     for (int i = 0; i < replicas.size(); i++) {
       AlexNet net = replicas.get(i);

@@ -27,6 +27,9 @@ public interface TrainingNetwork {
   /** Trainable variables, each once. */
   List<Param> params();
 
-  /** d loss / d params, in {@link #params()} order, correct through LRN. */
-  List<Output<?>> gradients();
+  /**
+   * Adds the ops of d loss / d params to the graph and returns them, in {@link #params()}
+   * order, correct through LRN. Each call adds another copy: call it once.
+   */
+  List<Output<?>> addGradients();
 }

@@ -36,7 +36,7 @@ class ReplicatedAlexNetTest {
       x[i] = (float) rnd.nextGaussian();
     }
     int[] y = rnd.ints(batch, 0, 6).toArray();
-    List<Output<?>> grads = net.gradients();
+    List<Output<?>> grads = net.addGradients();
     try (Session s = new Session(g, SessionConfig.create(virtualCpus, 0, 0));
         Tensor images = HostTensors.of(Shape.of(batch, 67, 67, 3), x);
         Tensor labels = HostTensors.of(Shape.of(batch), y)) {

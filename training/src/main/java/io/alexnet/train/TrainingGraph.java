@@ -76,7 +76,7 @@ public final class TrainingGraph implements AutoCloseable {
       }
       // Frozen layers' variables get no update and no momentum; their gradients are built
       // but, with nothing reading them, never run.
-      List<Output<?>> all = net.gradients();
+      List<Output<?>> all = net.addGradients();
       List<Param> trained = new ArrayList<>();
       List<Output<?>> grads = new ArrayList<>();
       for (int i = 0; i < all.size(); i++) {
