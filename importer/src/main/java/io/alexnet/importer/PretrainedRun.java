@@ -43,7 +43,7 @@ public final class PretrainedRun {
   public static RunDir write(ImportedModel m, Preprocessor pre, List<String> labels,
       String source, Path out) throws IOException {
     if (Files.exists(out)) {
-      throw new IllegalArgumentException(out + " already exists: pick another --out");
+      throw new IllegalArgumentException(out + " already exists: pick another folder");
     }
     ModelConfig model = m.model();
     if (labels.size() != model.classes()) {

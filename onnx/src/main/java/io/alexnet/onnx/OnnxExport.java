@@ -71,7 +71,7 @@ public final class OnnxExport {
   public static void write(TrainedWeights weights, Preprocessor pre, List<String> labels,
       Path out) throws IOException {
     if (Files.exists(out)) {
-      throw new IllegalArgumentException(out + " already exists: remove it or pick another --out");
+      throw new IllegalArgumentException(out + " already exists: remove it or pick another file");
     }
     ModelProto model = model(weights, pre, labels);
     AtomicFiles.writeFile(out, tmp -> {

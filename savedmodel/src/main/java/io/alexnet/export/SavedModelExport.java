@@ -67,7 +67,7 @@ public final class SavedModelExport {
     }
     Path out = modelDir.resolve(Integer.toString(version));
     if (Files.exists(out)) {
-      throw new IllegalArgumentException(out + " already exists: pick another --version");
+      throw new IllegalArgumentException(out + " already exists: pick another version");
     }
     if (!Files.exists(checkpoint.resolve(Checkpoints.VARIABLES + ".index"))) {
       throw new IllegalArgumentException(checkpoint + " is not a checkpoint (no variables.index)");

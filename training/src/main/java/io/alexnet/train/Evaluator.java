@@ -44,7 +44,7 @@ public final class Evaluator {
   public static EvalResult evaluate(Classifier model, Dataset data, Preprocessor pre,
       int batchSize, int workers, int crops, java.util.function.IntConsumer progress) {
     if (crops != 1 && crops != 10) {
-      throw new IllegalArgumentException("--crops must be 1 or 10, got " + crops);
+      throw new IllegalArgumentException("evaluation takes 1 or 10 crops, not " + crops);
     }
     int classes = data.numClasses();
     long[][] confusion = new long[classes][classes];

@@ -98,8 +98,8 @@ public final class Trainer implements AutoCloseable {
       Dataset train, Dataset val, Preprocessor pre, Augmentation aug, Path checkpointDir,
       ConfigProto session, List<TrainingListener> listeners, WorkerRole role) throws IOException {
     if (config.batchSize() % replicas.size() != 0) {
-      throw new IllegalArgumentException("--batch " + config.batchSize() + " does not split into "
-          + replicas.size() + " equal replica slices");
+      throw new IllegalArgumentException("a batch of " + config.batchSize() + " does not split"
+          + " into " + replicas.size() + " equal replica slices");
     }
     this.replicaCount = replicas.size();
     if (modelConfig.precision() != Precision.FLOAT32) {
@@ -107,8 +107,8 @@ public final class Trainer implements AutoCloseable {
     }
     if (train.numClasses() > modelConfig.classes()) {
       throw new IllegalArgumentException("the data has " + train.numClasses()
-          + " classes but the model only " + modelConfig.classes() + ": pass --classes "
-          + train.numClasses());
+          + " classes but the model only " + modelConfig.classes() + ": build the model with "
+          + train.numClasses() + " classes");
     }
     if (pre.crop() != modelConfig.imageSize()) {
       throw new IllegalArgumentException("pre-processing crops " + pre.crop()
