@@ -1,37 +1,55 @@
 package io.alexnet.api;
 
+import io.alexnet.cluster.WorkerRole;
 import io.alexnet.data.Dataset;
+import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.ModelConfig;
+import io.alexnet.graph.SessionConfig;
 import io.alexnet.train.TrainConfig;
 import io.alexnet.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.tensorflow.proto.ConfigProto;
 
 /**
- * What {@link Training#fit} trains: the data, the model, the recipe and where the run goes.
- * Build with {@link #builder}; everything but the data and the folder has a default (the
- * paper's model and recipe, a 5% hold-out for validation, pixels 0..255 minus the mean).
+ * What {@link Training#fit} trains: the data, the model, the recipe and where the run goes,
+ * and how it starts (afresh, resumed, or from another model's weights). Build with
+ * {@link #builder}; everything but the data and the folder has a default (the paper's model and
+ * recipe, a 5% hold-out for validation, pixels 0..255 minus the mean, this machine's devices).
  *
+ * @param statsData the images the mean and colour PCA come from (a cluster worker's shard
+ *     trains on less than the run's whole training set)
+ * @param dataName what run.properties records as the data
  * @param validation validation data; empty: every k-th training example held out
  * @param unitVariance divide the inputs by the pixels' standard deviation (what He
  *     initialization expects) instead of the paper's 0..255 scale
  * @param logs write steps.csv, epochs.csv, TensorBoard events and the charts into the run
+ * @param devices one device plan per data-parallel replica
+ * @param role this process's task in a cluster run, if it is one
+ * @param resume continue the run in {@link #runDir} from its newest checkpoint
+ * @param initFrom a run or SavedModel whose weights and pre-processing the run starts from
+ * @param frozen layers that keep their weights (with {@link #initFrom}, or a resumed such run)
  */
-public record FitOptions(Dataset trainData, Path runDir, ModelConfig model, TrainConfig recipe,
-    Optional<Dataset> validation, double validationFraction, boolean unitVariance,
-    boolean randomCrops, boolean flips, boolean colourPca, int statsImages, boolean logs,
-    List<TrainingListener> listeners) {
+public record FitOptions(Dataset trainData, Dataset statsData, Path runDir, String dataName,
+    ModelConfig model, TrainConfig recipe, Optional<Dataset> validation,
+    double validationFraction, boolean unitVariance, boolean randomCrops, boolean flips,
+    boolean colourPca, int statsImages, boolean logs, List<TrainingListener> listeners,
+    List<DevicePlan> devices, ConfigProto session, Optional<WorkerRole> role, boolean resume,
+    Optional<Path> initFrom, Set<String> frozen) {
 
   public static Builder builder(Dataset trainData, Path runDir) {
     return new Builder(trainData, runDir);
   }
 
-  /** Defaults: the paper's model (classes from the data) and recipe. */
+  /** Defaults: the paper's model (classes from the data) and recipe, a fresh local run. */
   public static final class Builder {
     private final Dataset trainData;
     private final Path runDir;
+    private Dataset statsData;
+    private String dataName;
     private ModelConfig model;
     private TrainConfig recipe = TrainConfig.paper();
     private Dataset validation;
@@ -43,6 +61,12 @@ public record FitOptions(Dataset trainData, Path runDir, ModelConfig model, Trai
     private int statsImages = 10000;
     private boolean logs = true;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    private List<DevicePlan> devices;
+    private ConfigProto session = SessionConfig.defaults();
+    private WorkerRole role;
+    private boolean resume;
+    private Path initFrom;
+    private Set<String> frozen = Set.of();
 
     private Builder(Dataset trainData, Path runDir) {
       this.trainData = trainData;
@@ -87,6 +111,17 @@ public record FitOptions(Dataset trainData, Path runDir, ModelConfig model, Trai
       return this;
     }
 
+    /** The images for the mean and colour PCA, when not the training data itself. */
+    public Builder statsData(Dataset d) {
+      statsData = d;
+      return this;
+    }
+
+    public Builder dataName(String name) {
+      dataName = name;
+      return this;
+    }
+
     public Builder logs(boolean l) {
       logs = l;
       return this;
@@ -97,12 +132,47 @@ public record FitOptions(Dataset trainData, Path runDir, ModelConfig model, Trai
       return this;
     }
 
+    /** One plan per replica (default: one, on the model's own devices). */
+    public Builder devices(List<DevicePlan> plans) {
+      devices = plans;
+      return this;
+    }
+
+    public Builder session(ConfigProto c) {
+      session = c;
+      return this;
+    }
+
+    public Builder cluster(WorkerRole r) {
+      role = r;
+      return this;
+    }
+
+    public Builder resume(boolean r) {
+      resume = r;
+      return this;
+    }
+
+    /** Start from the weights and pre-processing of a run or SavedModel. */
+    public Builder initFrom(Path model) {
+      initFrom = model;
+      return this;
+    }
+
+    public Builder frozen(Set<String> layers) {
+      frozen = Set.copyOf(layers);
+      return this;
+    }
+
     public FitOptions build() {
       ModelConfig m = model != null ? model
           : ModelConfig.builder().classes(trainData.numClasses()).build();
-      return new FitOptions(trainData, runDir, m, recipe, Optional.ofNullable(validation),
-          validationFraction, unitVariance, randomCrops, flips, colourPca, statsImages, logs,
-          List.copyOf(listeners));
+      return new FitOptions(trainData, statsData != null ? statsData : trainData, runDir,
+          dataName != null ? dataName : trainData.describe(), m, recipe,
+          Optional.ofNullable(validation), validationFraction, unitVariance, randomCrops,
+          flips, colourPca, statsImages, logs, List.copyOf(listeners),
+          devices != null ? List.copyOf(devices) : List.of(m.devices()), session,
+          Optional.ofNullable(role), resume, Optional.ofNullable(initFrom), frozen);
     }
   }
 }

@@ -1,15 +1,13 @@
 package io.alexnet.cli;
 
+import io.alexnet.api.FitOptions;
 import io.alexnet.api.ModelSource;
+import io.alexnet.api.Training;
 import io.alexnet.cluster.ClusterServer;
 import io.alexnet.cluster.ClusterSpec;
 import io.alexnet.cluster.WorkerRole;
-import io.alexnet.data.Augmentation;
-import io.alexnet.data.ChannelOrder;
 import io.alexnet.data.DataSources;
-import io.alexnet.data.DataStats;
 import io.alexnet.data.Dataset;
-import io.alexnet.data.Preprocessor;
 import io.alexnet.data.Subset;
 import io.alexnet.graph.AlexNet;
 import io.alexnet.graph.ModelConfig;
@@ -17,15 +15,11 @@ import io.alexnet.graph.ModelSummary;
 import io.alexnet.graph.SessionConfig;
 import io.alexnet.report.CsvLogger;
 import io.alexnet.report.ProgressPrinter;
-import io.alexnet.report.TensorBoardLogger;
 import io.alexnet.report.TrainingPlot;
 import io.alexnet.runreport.RunReport;
-import io.alexnet.train.FineTuning;
 import io.alexnet.train.History;
 import io.alexnet.train.RunDir;
 import io.alexnet.train.TrainConfig;
-import io.alexnet.train.Trainer;
-import io.alexnet.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -195,8 +189,6 @@ final class TrainCommand implements Callable<Integer> {
       description = "Write report.html at the end (looks again at 1,000 validation images).")
   boolean htmlReport;
 
-  /** run.properties key: the layers a fine-tuning run keeps fixed, for --resume. */
-  static final String FROZEN = "finetune.frozen";
 
   @Override
   public Integer call() throws Exception {
@@ -257,97 +249,59 @@ final class TrainCommand implements Callable<Integer> {
     System.out.println("training data:   " + trainData.describe());
     System.out.println("validation data: " + valSet.describe());
 
-    ModelConfig m;
-    float scale;
-    DataStats stats;
-    ChannelOrder order = ChannelOrder.RGB;
-    java.util.Set<String> frozen = ModelSource.frozenLayers(freeze, freezeUntil);
-    FineTuning fineTuning = FineTuning.NONE;
-    if (resume) {
-      m = run.model();
-      scale = run.inputScale();
-      order = run.channelOrder();
-      stats = DataStats.load(run.stats());
-      String kept = run.properties().getProperty(FROZEN, "");
-      if (frozen.isEmpty() && !kept.isEmpty()) {
-        frozen = ModelSource.frozenLayers(kept, null);
-      }
-      fineTuning = new FineTuning(java.util.Optional.empty(), java.util.Set.of(), frozen);
-      System.out.println("resuming " + runPath + " (model and pre-processing as saved there)");
-    } else if (initFrom != null) {
-      // The pretrained model's network and pre-processing, its statistics too; the new data
-      // only decides the classes.
-      ModelSource source = ModelSource.open(initFrom);
-      m = source.settings().model().toBuilder().classes(trainData.numClasses())
-          .seed(model.seed).build();
-      scale = source.settings().inputScale();
-      order = source.settings().channelOrder();
-      stats = DataStats.load(source.settings().stats());
-      fineTuning = source.fineTuning(m, frozen);
-      run.write(m, scale, order, data, trainData.classNames());
-      run.annotate(java.util.Map.of("finetune.from", initFrom.toAbsolutePath().toString(),
-          FROZEN, String.join(",", frozen)));
-      stats.save(run.stats());
-      System.out.println("fine-tuning " + initFrom + " (" + m.variant().label() + ", "
-          + m.imageSize() + "x" + m.imageSize() + ", " + order + " input); "
-          + (source.settings().model().classes() == m.classes() ? "all layers start from it"
-              : "fc8 starts afresh for " + m.classes() + " classes")
-          + (frozen.isEmpty() ? "" : "; frozen: " + String.join(",", frozen)));
-    } else {
-      if (!frozen.isEmpty()) {
-        throw new IllegalArgumentException("--freeze and --freeze-until go with --init-from:"
-            + " a layer frozen at its random start would never learn");
-      }
-      m = model.config(trainData.numClasses());
-      if (!inputScale.equals("paper") && !inputScale.equals("unit")) {
-        throw new IllegalArgumentException("--input-scale must be paper or unit, got "
-            + inputScale);
-      }
-      System.out.printf(Locale.ROOT, "computing the mean image and colour PCA over %d images...%n",
-          statsImages <= 0 ? allTrain.size() : Math.min(statsImages, allTrain.size()));
-      RunDir.Start start = run.start(m, allTrain, inputScale.equals("unit"), statsImages, data,
-          trainData.classNames());
-      stats = start.stats();
-      scale = start.scale();
+    if (!inputScale.equals("paper") && !inputScale.equals("unit")) {
+      throw new IllegalArgumentException("--input-scale must be paper or unit, got "
+          + inputScale);
     }
-    Preprocessor pre = new Preprocessor(m.imageSize(), stats.mean(), scale, order);
-    Augmentation aug = new Augmentation(crop, flip, pca ? stats.pca() : null);
-
+    java.util.Set<String> frozen = ModelSource.frozenLayers(freeze, freezeUntil);
+    if (!frozen.isEmpty() && initFrom == null && !resume) {
+      throw new IllegalArgumentException("--freeze and --freeze-until go with --init-from:"
+          + " a layer frozen at its random start would never learn");
+    }
     // Fine-tuning moves weights that already work: a tenth of the paper's rate (as BVLC's
     // fine-tuning recipes use) keeps the first steps from undoing them.
     double rate = lr != null ? lr : initFrom != null ? 0.001 : 0.01;
     TrainConfig tc = TrainConfig.builder().epochs(epochs).batchSize(batch).learningRate(rate)
         .momentum(momentum).weightDecay(weightDecay).milestones(parseSchedule(schedule))
         .patience(patience).maxCuts(maxCuts).logEvery(logEvery).checkpointEvery(checkpointEvery)
-        .keep(keep).workers(workers).seed(m.seed()).valEvery(valEvery).fineTuning(fineTuning)
-        .build();
+        .keep(keep).workers(workers).valEvery(valEvery).build();
+    ConfigProto sessionConfig = SessionConfig.create(virtualCpus, threads, 0);
+    FitOptions.Builder options = FitOptions.builder(trainData, runPath).statsData(allTrain)
+        .dataName(data).validation(valSet).model(model.config(trainData.numClasses()))
+        .recipe(tc).unitVariance(inputScale.equals("unit")).augmentation(crop, flip, pca)
+        .statsImages(statsImages).listener(new ProgressPrinter(System.out, epochs))
+        .session(sessionConfig).resume(resume).frozen(frozen);
+    if (initFrom != null) {
+      options.initFrom(initFrom);
+    }
+    if (spec != null) {
+      ClusterServer server = ClusterServer.start(spec, ClusterSpec.WORKER, task, sessionConfig);
+      WorkerRole role = new WorkerRole(spec, task, sync, server.target());
+      options.cluster(role);
+      System.out.println(role + ", serving on " + server.address() + "; variables on "
+          + role.variableDevices());
+    }
+    if (!resume && initFrom == null) {
+      System.out.printf(Locale.ROOT, "computing the mean image and colour PCA over %d images...%n",
+          statsImages <= 0 ? allTrain.size() : Math.min(statsImages, allTrain.size()));
+    }
+    Training.Prepared prepared = Training.prepare(options.build());
+    System.out.println(prepared.origin());
+    ModelConfig m = prepared.model();
     try (Graph g = new Graph()) {
       System.out.print(ModelSummary.of(AlexNet.build(g, m, AlexNet.Mode.INFERENCE)));
     }
-    List<TrainingListener> listeners = List.of(new ProgressPrinter(System.out, epochs),
-        new CsvLogger(runPath), new TensorBoardLogger(runPath), new TrainingPlot(runPath));
-    History h;
     // Placement is the machine's business, not the model's: a run may resume on other devices.
     List<io.alexnet.graph.DevicePlan> replicas = model.replicaPlans(m.variant());
     if (replicas.size() > 1) {
       System.out.println(replicas.size() + " replicas: " + replicas);
     }
-    ConfigProto sessionConfig = SessionConfig.create(virtualCpus, threads, 0);
-    WorkerRole role = null;
-    if (spec != null) {
-      ClusterServer server = ClusterServer.start(spec, ClusterSpec.WORKER, task, sessionConfig);
-      role = new WorkerRole(spec, task, sync, server.target());
-      System.out.println(role + ", serving on " + server.address() + "; variables on "
-          + role.variableDevices());
-    }
-    try (Trainer t = new Trainer(m, replicas, tc, trainData, valSet, pre, aug, run.checkpoints(),
-        sessionConfig, listeners, role)) {
-      System.out.printf(Locale.ROOT, "%d steps per epoch of %d images; run folder %s%n",
-          t.batchesPerEpoch(), trainData.size(), runPath.toAbsolutePath());
-      h = t.fit(resume);
-    }
+    System.out.printf(Locale.ROOT, "%d steps per epoch of %d images; run folder %s%n",
+        (prepared.train().size() + batch - 1) / batch, prepared.train().size(),
+        runPath.toAbsolutePath());
+    History h = prepared.fit(replicas).history();
     if (h.outcome() == History.Outcome.DIVERGED) {
-      System.err.println("alexnet train: try --lr " + (tc.learningRate() / 10)
+      System.err.println("alexnet train: try --lr " + (rate / 10)
           + ", or --init he --hidden-bias 0.1 --input-scale unit (what the quickstart uses)");
       return 3;
     }
