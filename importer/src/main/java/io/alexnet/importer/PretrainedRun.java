@@ -52,7 +52,9 @@ public final class PretrainedRun {
     }
     AtomicFiles.publishFolder(out, tmp -> {
       RunDir run = new RunDir(tmp);
-      run.write(model, pre.scale(), pre.channelOrder(), source, labels);
+      // No training data comes with published weights ("none": the report and fine-tuning
+      // then ask for data); where they came from is imported.from.
+      run.write(model, pre.scale(), pre.channelOrder(), "none", labels);
       java.util.Map<String, String> origin = new java.util.LinkedHashMap<>();
       origin.put("imported.from", source);
       origin.put("imported.format", m.source().format());
