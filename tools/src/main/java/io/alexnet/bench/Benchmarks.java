@@ -5,6 +5,7 @@ import io.alexnet.data.BatchLoader;
 import io.alexnet.data.ColorPca;
 import io.alexnet.data.ImageFolder;
 import io.alexnet.data.Preprocessor;
+import io.alexnet.export.ServingModel;
 import io.alexnet.graph.AlexNet;
 import io.alexnet.graph.HostTensors;
 import io.alexnet.graph.ModelConfig;
@@ -122,15 +123,10 @@ public final class Benchmarks {
     }
   }
 
-  /**
-   * Seconds per batch of the input pipeline alone on JPEGs it writes (500x375, ImageNet's
-   * typical size): decode, resize to 256, crop, flip, colour PCA.
-   */
-  public static Timing pipeline(Path dir, int crop, int batch, int workers, int batches)
-      throws IOException {
-    int files = Math.max(batch * 2, 64);
+  /** {@code n} JPEG files of 500x375 (ImageNet's typical size) in four class folders. */
+  static void writeJpegs(Path dir, int n) throws IOException {
     Random rnd = new Random(3);
-    for (int i = 0; i < files; i++) {
+    for (int i = 0; i < n; i++) {
       Path cls = Files.createDirectories(dir.resolve("class" + (i % 4)));
       BufferedImage img = new BufferedImage(500, 375, BufferedImage.TYPE_INT_RGB);
       for (int y = 0; y < 375; y++) {
@@ -140,6 +136,42 @@ public final class Benchmarks {
       }
       ImageIO.write(img, "jpg", cls.resolve(i + ".jpg").toFile());
     }
+  }
+
+  /**
+   * Seconds per batch of an exported SavedModel's two signatures: {@code serving_default} on
+   * pre-processed float images, and {@code classify_images} on encoded JPEGs (what a TensorFlow
+   * Serving client sends), decoding and pre-processing in the graph. {0: serving, 1: classify}.
+   */
+  public static Timing[] serving(Path model, Path dir, int batch, int warmup, int runs)
+      throws IOException {
+    writeJpegs(dir, batch);
+    List<byte[]> jpegs = new java.util.ArrayList<>();
+    try (var files = Files.walk(dir)) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".jpg")).sorted().toList()) {
+        jpegs.add(Files.readAllBytes(f));
+      }
+    }
+    try (ServingModel m = ServingModel.load(model, false)) {
+      int s = m.imageSize();
+      Random rnd = new Random(4);
+      float[] x = new float[batch * s * s * 3];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) rnd.nextGaussian();
+      }
+      Timing floats = Timing.of(warmup, runs, () -> m.predict(x, batch));
+      Timing encoded = Timing.of(warmup, runs, () -> m.classify(jpegs));
+      return new Timing[] {floats, encoded};
+    }
+  }
+
+  /**
+   * Seconds per batch of the input pipeline alone on JPEGs it writes (500x375, ImageNet's
+   * typical size): decode, resize to 256, crop, flip, colour PCA.
+   */
+  public static Timing pipeline(Path dir, int crop, int batch, int workers, int batches)
+      throws IOException {
+    writeJpegs(dir, Math.max(batch * 2, 64));
     ImageFolder data = ImageFolder.open(dir);
     Preprocessor pre = new Preprocessor(crop, null);
     ColorPca pca = ColorPca.ofCovariance(new double[][] {{0.06, 0.05, 0.04}, {0.05, 0.06, 0.05},

@@ -24,8 +24,13 @@ import picocli.CommandLine.Option;
 final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--mode", defaultValue = "all",
-      description = "train, infer, pipeline or all. Default: ${DEFAULT-VALUE}.")
+      description = "train, infer, pipeline, serving (an exported SavedModel's two signatures;"
+          + " needs --model) or all. Default: ${DEFAULT-VALUE}.")
   String mode;
+
+  @Option(names = "--model", paramLabel = "MODEL_DIR",
+      description = "An exported SavedModel, for --mode serving (and all).")
+  Path savedModel;
 
   @Option(names = "--batch", defaultValue = "64", split = ",",
       description = "Batch sizes, e.g. 32,64,128. Default: ${DEFAULT-VALUE}.")
@@ -67,8 +72,12 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!List.of("train", "infer", "pipeline", "all").contains(mode)) {
-      throw new IllegalArgumentException("--mode must be train, infer, pipeline or all");
+    if (!List.of("train", "infer", "pipeline", "serving", "all").contains(mode)) {
+      throw new IllegalArgumentException("--mode must be train, infer, pipeline, serving or all");
+    }
+    if (mode.equals("serving") && savedModel == null) {
+      throw new IllegalArgumentException("--mode serving times an exported model: give --model"
+          + " MODEL_DIR (tools/alexnet export writes one)");
     }
     ConfigProto config = SessionConfig.create(1, threads, interThreads);
     ModelConfig model = ModelConfig.builder().variant(Variant.parse(variant)).classes(classes)
@@ -100,6 +109,20 @@ final class BenchCommand implements Callable<Integer> {
         double gflops = 2.0 * macs * b / t.median() / 1e9;
         emit("infer", b, t.median(), t.quantile(0.1), t.quantile(0.9), gflops, limit, onednn);
       }
+      if (savedModel != null && (mode.equals("serving") || mode.equals("all"))) {
+        Path dir = Files.createTempDirectory("alexnet-bench-");
+        try {
+          Timing[] t = Benchmarks.serving(savedModel, dir, b, warmup, steps);
+          // serving_default does the exported network's work; classify_images decoding besides.
+          double gflops = 2.0 * servedMultiplyAdds() * b / t[0].median() / 1e9;
+          emit("serving", b, t[0].median(), t[0].quantile(0.1), t[0].quantile(0.9), gflops,
+              limit, onednn);
+          emit("classify", b, t[1].median(), t[1].quantile(0.1), t[1].quantile(0.9),
+              Double.NaN, limit, onednn);
+        } finally {
+          AtomicFiles.deleteTree(dir);
+        }
+      }
       if (mode.equals("pipeline") || mode.equals("all")) {
         Path dir = Files.createTempDirectory("alexnet-bench-");
         try {
@@ -112,6 +135,17 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The exported network's multiply-adds per image (NaN if its export has no settings). */
+  private double servedMultiplyAdds() {
+    try (Graph g = new Graph()) {
+      ModelConfig served = io.alexnet.api.ModelSource.open(savedModel).settings().model();
+      return AlexNet.build(g, served.toBuilder().devices(io.alexnet.graph.DevicePlan.unpinned())
+          .build(), AlexNet.Mode.INFERENCE).multiplyAdds();
+    } catch (IllegalArgumentException | java.io.IOException e) {
+      return Double.NaN;
+    }
   }
 
   private final List<String> header = new ArrayList<>();

@@ -57,6 +57,30 @@ class BenchCommandTest {
     assertEquals("2", cli("bench", "--mode", "fly")[0]);
   }
 
+  /**
+   * --mode serving times an exported model's two signatures: float images through
+   * serving_default, JPEG files through classify_images.
+   */
+  @Test
+  void servingModeTimesBothSignaturesOfAnExport(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path tmp) throws Exception {
+    io.alexnet.train.RunDir run = io.alexnet.train.TinyRun.create(tmp, 1);
+    java.nio.file.Path model = tmp.resolve("model");
+    assertEquals("0", cli("export", "--checkpoint", run.dir().toString(), "--out",
+        model.toString())[0]);
+    String[] r = cli("bench", "--mode", "serving", "--model", model.toString(), "--batch", "3",
+        "--steps", "2", "--warmup", "0", "--matmul", "256", "--json");
+    assertEquals("0", r[0], r[1] + r[2]);
+    for (String mode : new String[] {"serving", "classify"}) {
+      String row = r[1].lines().filter(l -> l.contains("\"mode\":\"" + mode + "\""))
+          .findFirst().orElseThrow(() -> new AssertionError(mode + " missing:\n" + r[1]));
+      double s = num(row, "seconds_per_step");
+      assertEquals(3 / s, num(row, "images_per_second"), 1e-3 * 3 / s, row);
+    }
+    String refused = cli("bench", "--mode", "serving")[2];
+    assertTrue(refused.contains("give --model"), refused);
+  }
+
   static double num(String json, String key) {
     Matcher m = Pattern.compile("\"" + key + "\":([0-9.eE+-]+)").matcher(json);
     assertTrue(m.find(), key + " in " + json);
