@@ -7,7 +7,6 @@ import io.alexnet.data.RgbImage;
 import io.alexnet.export.SavedModelExport;
 import io.alexnet.export.ServingModel;
 import io.alexnet.graph.AlexNet;
-import io.alexnet.graph.DevicePlan;
 import io.alexnet.onnx.OnnxExport;
 import io.alexnet.onnx.TrainedWeights;
 import io.alexnet.train.Checkpoints;
@@ -72,8 +71,7 @@ public final class Model implements AutoCloseable {
         Path ckpt = ModelSource.bestOrLatest(run);
         Graph g = new Graph();
         try {
-          AlexNet net = AlexNet.build(g, run.model().toBuilder().devices(DevicePlan.unpinned())
-              .build(), AlexNet.Mode.INFERENCE);
+          AlexNet net = AlexNet.build(g, run.model().unpinned(), AlexNet.Mode.INFERENCE);
           Session s = new Session(g);
           Checkpoints.restore(s, ckpt);
           return new Model(path, Evaluator.of(s, net.images(), net.probabilities()),

@@ -2,7 +2,6 @@ package io.alexnet.api;
 
 import io.alexnet.export.ServingModel;
 import io.alexnet.graph.AlexNet;
-import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.Param;
 import io.alexnet.train.Checkpoints;
@@ -66,8 +65,7 @@ public record ModelSource(Path path, RunDir settings, Path prefix) {
     }
     List<String> names = new ArrayList<>();
     try (Graph g = new Graph()) {
-      for (Param p : AlexNet.build(g, model.toBuilder().devices(DevicePlan.unpinned()).build(),
-          AlexNet.Mode.INFERENCE).params()) {
+      for (Param p : AlexNet.build(g, model.unpinned(), AlexNet.Mode.INFERENCE).params()) {
         if (sameClasses || !p.layer().equals("fc8")) {
           names.add(p.name());
         }

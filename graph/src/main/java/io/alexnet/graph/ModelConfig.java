@@ -49,6 +49,14 @@ public record ModelConfig(
     return LayerSizes.of(width, variant.towers());
   }
 
+  /**
+   * The same network with no device pins: a model opened for inference, export or import
+   * must load on any host, not only on the devices it was trained on.
+   */
+  public ModelConfig unpinned() {
+    return toBuilder().devices(DevicePlan.unpinned()).build();
+  }
+
   public static Builder builder() {
     return new Builder();
   }

@@ -203,6 +203,15 @@ class PlacementTest {
   }
 
   @Test
+  void anUnpinnedCopyDropsOnlyTheDevices() {
+    ModelConfig pinned = ModelConfig.builder().classes(10).imageSize(67).width(0.25).seed(3)
+        .devices(new DevicePlan("/device:GPU:0", "/device:GPU:1")).build();
+    ModelConfig free = pinned.unpinned();
+    assertEquals(DevicePlan.single(""), free.devices());
+    assertEquals(pinned, free.toBuilder().devices(pinned.devices()).build());
+  }
+
+  @Test
   void deviceNamesAreParsedOrRefused() {
     assertEquals("/device:GPU:1", DevicePlan.spec("/device:GPU:1").toString());
     assertEquals("/device:CPU:0", DevicePlan.spec("/cpu:0").toString());

@@ -4,7 +4,6 @@ import io.alexnet.data.ColorPca;
 import io.alexnet.data.DataStats;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.graph.AlexNet;
-import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.HostTensors;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.Param;
@@ -76,8 +75,7 @@ public final class PretrainedRun {
   static void saveCheckpoint(ModelConfig model, TrainedWeights weights, RunDir run)
       throws IOException {
     try (Graph g = new Graph()) {
-      AlexNet net = AlexNet.build(g, model.toBuilder().devices(DevicePlan.unpinned()).build(),
-          AlexNet.Mode.INFERENCE);
+      AlexNet net = AlexNet.build(g, model.unpinned(), AlexNet.Mode.INFERENCE);
       Ops tf = Ops.create(g).withSubScope("import");
       List<Placeholder<TFloat32>> feeds = new ArrayList<>();
       List<Operand<?>> assigns = new ArrayList<>();

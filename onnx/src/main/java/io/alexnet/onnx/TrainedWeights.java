@@ -2,7 +2,6 @@ package io.alexnet.onnx;
 
 import io.alexnet.export.ServingModel;
 import io.alexnet.graph.AlexNet;
-import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.HostTensors;
 import io.alexnet.graph.LrnSettings;
 import io.alexnet.train.Checkpoints;
@@ -35,8 +34,7 @@ public record TrainedWeights(Map<String, HostArray> variables, Map<String, LrnSe
   /** The variables of checkpoint {@code ckpt} of a training run, in its inference graph. */
   public static TrainedWeights fromCheckpoint(RunDir run, Path ckpt) throws IOException {
     try (Graph g = new Graph()) {
-      AlexNet.build(g, run.model().toBuilder().devices(DevicePlan.unpinned()).build(),
-          AlexNet.Mode.INFERENCE);
+      AlexNet.build(g, run.model().unpinned(), AlexNet.Mode.INFERENCE);
       try (Session s = new Session(g)) {
         Checkpoints.restore(s, ckpt);
         return read(s, g.toGraphDef());

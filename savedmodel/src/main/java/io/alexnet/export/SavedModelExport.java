@@ -2,7 +2,6 @@ package io.alexnet.export;
 
 import io.alexnet.data.Preprocessor;
 import io.alexnet.graph.AlexNet;
-import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.io.AtomicFiles;
 import io.alexnet.train.Checkpoints;
@@ -73,7 +72,7 @@ public final class SavedModelExport {
       throw new IllegalArgumentException(checkpoint + " is not a checkpoint (no variables.index)");
     }
     // Any host must be able to load it: no device pins.
-    ModelConfig model = run.model().toBuilder().devices(DevicePlan.unpinned()).build();
+    ModelConfig model = run.model().unpinned();
     Preprocessor pre = run.preprocessor();
     List<String> labels = run.labels();
 

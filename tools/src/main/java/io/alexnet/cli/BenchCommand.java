@@ -141,8 +141,7 @@ final class BenchCommand implements Callable<Integer> {
   private double servedMultiplyAdds() {
     try (Graph g = new Graph()) {
       ModelConfig served = io.alexnet.api.ModelSource.open(savedModel).settings().model();
-      return AlexNet.build(g, served.toBuilder().devices(io.alexnet.graph.DevicePlan.unpinned())
-          .build(), AlexNet.Mode.INFERENCE).multiplyAdds();
+      return AlexNet.build(g, served.unpinned(), AlexNet.Mode.INFERENCE).multiplyAdds();
     } catch (IllegalArgumentException | java.io.IOException e) {
       return Double.NaN;
     }

@@ -2,7 +2,6 @@ package io.alexnet.cli;
 
 import io.alexnet.api.ModelSource;
 import io.alexnet.graph.AlexNet;
-import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.ModelSummary;
 import java.nio.file.Path;
@@ -26,8 +25,7 @@ final class SummaryCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ModelConfig config = saved == null ? model.config()
-        : ModelSource.open(saved).settings().model().toBuilder()
-            .devices(DevicePlan.unpinned()).build();
+        : ModelSource.open(saved).settings().model().unpinned();
     try (Graph g = new Graph()) {
       AlexNet net = AlexNet.build(g, config, AlexNet.Mode.INFERENCE);
       System.out.print(ModelSummary.of(net));
