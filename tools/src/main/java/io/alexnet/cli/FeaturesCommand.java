@@ -1,7 +1,6 @@
 package io.alexnet.cli;
 
 import io.alexnet.api.ModelSource;
-import io.alexnet.data.BatchLoader;
 import io.alexnet.data.Dataset;
 import io.alexnet.data.ImageFiles;
 import io.alexnet.data.ImageFolder;
@@ -9,7 +8,6 @@ import io.alexnet.data.Preprocessor;
 import io.alexnet.features.FeatureExtractor;
 import io.alexnet.features.NpyFile;
 import io.alexnet.io.AtomicFiles;
-import io.alexnet.report.ProgressBar;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +68,7 @@ final class FeaturesCommand implements Callable<Integer> {
     Preprocessor pre = source.settings().preprocessor();
     List<String> classes = d.classNames();
     long start = System.nanoTime();
-    int[] done = {0, 0};
+    FeatureExtractor.Count[] done = {null};
     try (FeatureExtractor fx = new FeatureExtractor(source.settings().model(), source.prefix(),
         layer)) {
       System.out.printf(Locale.ROOT, "%s: %d features per image from %s, %s%n", layer,
@@ -84,7 +82,7 @@ final class FeaturesCommand implements Callable<Integer> {
               w.write("," + layer + "_" + c);
             }
             w.write('\n');
-            run(d, pre, fx, (rowNames, labels, values) -> {
+            done[0] = fx.extract(d, pre, batch, workers, layer, (rowNames, labels, values) -> {
               for (int i = 0; i < rowNames.length; i++) {
                 w.write(csv(rowNames[i]) + "," + csv(label(classes, labels[i])));
                 for (int c = 0; c < fx.columns(); c++) {
@@ -93,7 +91,7 @@ final class FeaturesCommand implements Callable<Integer> {
                 }
                 w.write('\n');
               }
-            }, done);
+            });
           }
           return;
         }
@@ -101,48 +99,21 @@ final class FeaturesCommand implements Callable<Integer> {
           try (NpyFile f = new NpyFile(tmpOut, fx.columns());
               BufferedWriter w = Files.newBufferedWriter(tmpNames, StandardCharsets.UTF_8)) {
             w.write("name\tlabel\n");
-            run(d, pre, fx, (rowNames, labels, values) -> {
+            done[0] = fx.extract(d, pre, batch, workers, layer, (rowNames, labels, values) -> {
               for (int i = 0; i < rowNames.length; i++) {
                 f.write(values, i * fx.columns());
                 w.write(rowNames[i] + "\t" + label(classes, labels[i]) + "\n");
               }
-            }, done);
+            });
           }
         });
       });
     }
     double secs = (System.nanoTime() - start) / 1e9;
     System.out.printf(Locale.ROOT, "wrote %d rows to %s%s (%d unreadable images skipped),"
-        + " %.1f images/s%n", done[0], out, npy ? " and names to " + names : "", done[1],
-        done[0] / Math.max(secs, 1e-9));
+        + " %.1f images/s%n", done[0].rows(), out, npy ? " and names to " + names : "",
+        done[0].skipped(), done[0].rows() / Math.max(secs, 1e-9));
     return 0;
-  }
-
-  /** Receives each batch's rows. */
-  private interface Rows {
-    void accept(String[] names, int[] labels, float[] values) throws IOException;
-  }
-
-  private void run(Dataset d, Preprocessor pre, FeatureExtractor fx, Rows rows, int[] done)
-      throws IOException {
-    ProgressBar bar = new ProgressBar(System.out, layer, d.size());
-    try (BatchLoader l = BatchLoader.evaluation(d, pre, batch, workers)) {
-      while (l.hasNext()) {
-        BatchLoader.Batch b = l.next();
-        done[1] += b.bad();
-        b.problems().forEach(p -> System.err.println("skipped: " + p));
-        if (b.size() > 0) {
-          String[] names = new String[b.size()];
-          for (int i = 0; i < b.size(); i++) {
-            names[i] = d.name(b.indices()[i]);
-          }
-          rows.accept(names, b.labels(), fx.features(b.images(), b.size()));
-          done[0] += b.size();
-        }
-        bar.update(done[0] + done[1]);
-      }
-    }
-    bar.done();
   }
 
   static Dataset open(List<Path> paths) throws IOException {

@@ -1,16 +1,16 @@
 package io.alexnet.cli;
 
 import io.alexnet.api.ModelSource;
-import io.alexnet.data.BatchLoader;
 import io.alexnet.data.Dataset;
 import io.alexnet.data.ImageFiles;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.features.FeatureExtractor;
 import io.alexnet.features.Nearest;
-import io.alexnet.report.ProgressBar;
 import io.alexnet.data.Subset;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -69,26 +69,14 @@ final class SimilarCommand implements Callable<Integer> {
 
   /** One row of features per readable image, its name added to {@code names}. */
   private static List<float[]> rows(FeatureExtractor fx, Dataset d, Preprocessor pre,
-      List<String> names, String what) {
+      List<String> names, String what) throws IOException {
     List<float[]> out = new ArrayList<>();
-    ProgressBar bar = new ProgressBar(System.out, what, d.size());
-    try (BatchLoader l = BatchLoader.evaluation(d, pre, 32, 2)) {
-      int done = 0;
-      while (l.hasNext()) {
-        BatchLoader.Batch b = l.next();
-        b.problems().forEach(p -> System.err.println("skipped: " + p));
-        if (b.size() > 0) {
-          float[] f = fx.features(b.images(), b.size());
-          for (int i = 0; i < b.size(); i++) {
-            out.add(java.util.Arrays.copyOfRange(f, i * fx.columns(), (i + 1) * fx.columns()));
-            names.add(d.name(b.indices()[i]));
-          }
-        }
-        done += b.size() + b.bad();
-        bar.update(done);
+    fx.extract(d, pre, 32, 2, what, (rowNames, labels, values) -> {
+      for (int i = 0; i < rowNames.length; i++) {
+        out.add(Arrays.copyOfRange(values, i * fx.columns(), (i + 1) * fx.columns()));
+        names.add(rowNames[i]);
       }
-    }
-    bar.done();
+    });
     return out;
   }
 }

@@ -1,10 +1,15 @@
 package io.alexnet.features;
 
+import io.alexnet.data.BatchLoader;
+import io.alexnet.data.Dataset;
+import io.alexnet.data.Preprocessor;
 import io.alexnet.graph.AlexNet;
-import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.HostTensors;
 import io.alexnet.graph.ModelConfig;
+import io.alexnet.report.ProgressBar;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -34,19 +39,9 @@ public final class FeatureExtractor implements AutoCloseable {
   public FeatureExtractor(ModelConfig model, Path weights, String layer) {
     graph = new Graph();
     try {
-      AlexNet net = AlexNet.build(graph, model.toBuilder().devices(DevicePlan.unpinned())
-          .build(), AlexNet.Mode.INFERENCE);
-      List<Operand<TFloating>> parts = new java.util.ArrayList<>(net.outputs(layer));
-      Ops tf = Ops.create(graph).withSubScope("features");
-      Operand<TFloating> joined = parts.size() == 1 ? parts.get(0)
-          : tf.concat(parts, tf.constant(parts.get(0).shape().numDimensions() - 1));
-      long per = 1;
-      for (int i = 1; i < joined.shape().numDimensions(); i++) {
-        per *= joined.shape().get(i);
-      }
-      columns = Math.toIntExact(per);
-      features = (Output<TFloat32>) (Output<?>) tf.reshape(joined,
-          tf.constant(new long[] {-1, per})).asOutput();
+      AlexNet net = AlexNet.build(graph, model.unpinned(), AlexNet.Mode.INFERENCE);
+      features = joined(Ops.create(graph).withSubScope("features"), net, layer);
+      columns = Math.toIntExact(features.shape().get(1));
       images = (Output<TFloat32>) (Output<?>) net.images();
       size = model.imageSize();
       session = new Session(graph);
@@ -57,9 +52,63 @@ public final class FeatureExtractor implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code layer}'s towers joined along channels (tower A first) and flattened to one row
+   * per image: the features this class fetches, for graphs that fetch them beside others.
+   */
+  @SuppressWarnings("unchecked")
+  public static Output<TFloat32> joined(Ops tf, AlexNet net, String layer) {
+    List<Operand<TFloating>> parts = new ArrayList<>(net.outputs(layer));
+    Operand<TFloating> joined = parts.size() == 1 ? parts.get(0)
+        : tf.concat(parts, tf.constant(parts.get(0).shape().numDimensions() - 1));
+    long per = 1;
+    for (int i = 1; i < joined.shape().numDimensions(); i++) {
+      per *= joined.shape().get(i);
+    }
+    return (Output<TFloat32>) (Output<?>) tf.reshape(joined, tf.constant(new long[] {-1, per}))
+        .asOutput();
+  }
+
   /** Features per image. */
   public int columns() {
     return columns;
+  }
+
+  /** Receives each batch's readable images: their names, labels and feature rows. */
+  public interface Rows {
+    void accept(String[] names, int[] labels, float[] values) throws IOException;
+  }
+
+  /** How many images gave a row, and how many could not be read. */
+  public record Count(int rows, int skipped) {}
+
+  /**
+   * The features of every readable image of {@code data}, a batch at a time, with a progress
+   * bar named {@code what}; unreadable images are reported on stderr and skipped.
+   */
+  public Count extract(Dataset data, Preprocessor pre, int batch, int workers, String what,
+      Rows rows) throws IOException {
+    int done = 0;
+    int skipped = 0;
+    ProgressBar bar = new ProgressBar(System.out, what, data.size());
+    try (BatchLoader l = BatchLoader.evaluation(data, pre, batch, workers)) {
+      while (l.hasNext()) {
+        BatchLoader.Batch b = l.next();
+        skipped += b.bad();
+        b.problems().forEach(p -> System.err.println("skipped: " + p));
+        if (b.size() > 0) {
+          String[] names = new String[b.size()];
+          for (int i = 0; i < b.size(); i++) {
+            names[i] = data.name(b.indices()[i]);
+          }
+          rows.accept(names, b.labels(), features(b.images(), b.size()));
+          done += b.size();
+        }
+        bar.update(done + skipped);
+      }
+    }
+    bar.done();
+    return new Count(done, skipped);
   }
 
   /** Rows of {@link #columns()} values for {@code n} pre-processed NHWC images. */

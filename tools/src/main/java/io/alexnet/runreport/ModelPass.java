@@ -4,8 +4,8 @@ import io.alexnet.data.BatchLoader;
 import io.alexnet.data.Dataset;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.data.Subset;
+import io.alexnet.features.FeatureExtractor;
 import io.alexnet.graph.AlexNet;
-import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.HostTensors;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.onnx.HostArray;
@@ -14,14 +14,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Graph;
-import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.family.TFloating;
 
 /**
  * A trained network run over images for a report: each image's class probabilities and its fc7
@@ -66,12 +64,8 @@ final class ModelPass implements AutoCloseable {
     this.size = model.imageSize();
     graph = new Graph();
     try {
-      AlexNet net = AlexNet.build(graph, model.toBuilder().devices(DevicePlan.unpinned())
-          .build(), AlexNet.Mode.INFERENCE);
-      Ops tf = Ops.create(graph).withSubScope("report");
-      List<Operand<TFloating>> parts = new ArrayList<>(net.outputs("fc7"));
-      fc7 = (Output<TFloat32>) (Output<?>) (parts.size() == 1 ? parts.get(0)
-          : tf.concat(parts, tf.constant(1))).asOutput();
+      AlexNet net = AlexNet.build(graph, model.unpinned(), AlexNet.Mode.INFERENCE);
+      fc7 = FeatureExtractor.joined(Ops.create(graph).withSubScope("report"), net, "fc7");
       images = (Output<TFloat32>) (Output<?>) net.images();
       probabilities = (Output<TFloat32>) (Output<?>) net.probabilities();
       conv1 = net.params().stream().filter(p -> p.layer().equals("conv1")
