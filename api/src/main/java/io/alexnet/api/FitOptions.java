@@ -5,6 +5,7 @@ import io.alexnet.data.Dataset;
 import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.SessionConfig;
+import io.alexnet.train.StopRequest;
 import io.alexnet.train.TrainConfig;
 import io.alexnet.train.TrainingListener;
 import java.nio.file.Path;
@@ -32,13 +33,14 @@ import org.tensorflow.proto.ConfigProto;
  * @param resume continue the run in {@link #runDir} from its newest checkpoint
  * @param initFrom a run or SavedModel whose weights and pre-processing the run starts from
  * @param frozen layers that keep their weights (with {@link #initFrom}, or a resumed such run)
+ * @param stop lets another thread stop the run after a step, with a checkpoint saved there
  */
 public record FitOptions(Dataset trainData, Dataset statsData, Path runDir, String dataName,
     ModelConfig model, TrainConfig recipe, Optional<Dataset> validation,
     double validationFraction, boolean unitVariance, boolean randomCrops, boolean flips,
     boolean colourPca, int statsImages, boolean logs, List<TrainingListener> listeners,
     List<DevicePlan> devices, ConfigProto session, Optional<WorkerRole> role, boolean resume,
-    Optional<Path> initFrom, Set<String> frozen) {
+    Optional<Path> initFrom, Set<String> frozen, Optional<StopRequest> stop) {
 
   public static Builder builder(Dataset trainData, Path runDir) {
     return new Builder(trainData, runDir);
@@ -67,6 +69,7 @@ public record FitOptions(Dataset trainData, Dataset statsData, Path runDir, Stri
     private boolean resume;
     private Path initFrom;
     private Set<String> frozen = Set.of();
+    private StopRequest stop;
 
     private Builder(Dataset trainData, Path runDir) {
       this.trainData = trainData;
@@ -164,6 +167,11 @@ public record FitOptions(Dataset trainData, Dataset statsData, Path runDir, Stri
       return this;
     }
 
+    public Builder stopRequest(StopRequest s) {
+      stop = s;
+      return this;
+    }
+
     public FitOptions build() {
       ModelConfig m = model != null ? model
           : ModelConfig.builder().classes(trainData.numClasses()).build();
@@ -172,7 +180,8 @@ public record FitOptions(Dataset trainData, Dataset statsData, Path runDir, Stri
           Optional.ofNullable(validation), validationFraction, unitVariance, randomCrops,
           flips, colourPca, statsImages, logs, List.copyOf(listeners),
           devices != null ? List.copyOf(devices) : List.of(m.devices()), session,
-          Optional.ofNullable(role), resume, Optional.ofNullable(initFrom), frozen);
+          Optional.ofNullable(role), resume, Optional.ofNullable(initFrom), frozen,
+          Optional.ofNullable(stop));
     }
   }
 }

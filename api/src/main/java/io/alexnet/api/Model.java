@@ -70,14 +70,18 @@ public final class Model implements AutoCloseable {
         RunDir run = new RunDir(path);
         Path ckpt = ModelSource.bestOrLatest(run);
         Graph g = new Graph();
+        Session s = null;
         try {
           AlexNet net = AlexNet.build(g, run.model().unpinned(), AlexNet.Mode.INFERENCE);
-          Session s = new Session(g);
-          Checkpoints.restore(s, ckpt);
+          s = new Session(g);
+          Checkpoints.restoreVariables(s, ckpt);
           return new Model(path, Evaluator.of(s, net.images(), net.probabilities()),
               run.preprocessor(), run.labels(), "run " + path + " (" + ckpt.getFileName() + ")",
               s, g);
         } catch (IOException | RuntimeException e) {
+          if (s != null) {
+            s.close();
+          }
           g.close();
           throw e;
         }

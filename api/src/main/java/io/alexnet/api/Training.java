@@ -72,9 +72,12 @@ public final class Training {
       }
       try (Trainer t = new Trainer(model, devices, recipe, train, validation, pre, augmentation,
           run.checkpoints(), options.session(), listeners, options.role().orElse(null))) {
+        options.stop().ifPresent(s -> s.attach(t));
         return new FitResult(t.fit(options.resume()), options.runDir());
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        throw new AlexNetException(e.getMessage(), e);
+      } finally {
+        options.stop().ifPresent(s -> s.attach(null));
       }
     }
   }

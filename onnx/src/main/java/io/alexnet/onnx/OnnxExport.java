@@ -74,11 +74,16 @@ public final class OnnxExport {
       throw new IllegalArgumentException(out + " already exists: remove it or pick another file");
     }
     ModelProto model = model(weights, pre, labels);
-    AtomicFiles.writeFile(out, tmp -> {
-      try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
-        model.writeTo(o);
-      }
-    });
+    try {
+      AtomicFiles.writeFile(out, tmp -> {
+        try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+          model.writeTo(o);
+        }
+      });
+    } catch (IOException e) {
+      throw new IOException("could not write " + out + ": " + e.getMessage()
+          + ". Nothing was left half-written.", e);
+    }
   }
 
   /** The whole model as a protocol buffer. */

@@ -36,7 +36,7 @@ public record TrainedWeights(Map<String, HostArray> variables, Map<String, LrnSe
     try (Graph g = new Graph()) {
       AlexNet.build(g, run.model().unpinned(), AlexNet.Mode.INFERENCE);
       try (Session s = new Session(g)) {
-        Checkpoints.restore(s, ckpt);
+        Checkpoints.restoreVariables(s, ckpt);
         return read(s, g.toGraphDef());
       }
     }

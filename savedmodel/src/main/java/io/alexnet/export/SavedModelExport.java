@@ -68,15 +68,18 @@ public final class SavedModelExport {
     if (Files.exists(out)) {
       throw new IllegalArgumentException(out + " already exists: pick another version");
     }
-    if (!Files.exists(checkpoint.resolve(Checkpoints.VARIABLES + ".index"))) {
-      throw new IllegalArgumentException(checkpoint + " is not a checkpoint (no variables.index)");
-    }
     // Any host must be able to load it: no device pins.
     ModelConfig model = run.model().unpinned();
     Preprocessor pre = run.preprocessor();
     List<String> labels = run.labels();
 
-    return AtomicFiles.publishFolder(out, tmp -> write(tmp, run, checkpoint, model, pre, labels));
+    try {
+      return AtomicFiles.publishFolder(out,
+          tmp -> write(tmp, run, checkpoint, model, pre, labels));
+    } catch (IOException e) {
+      throw new IOException("could not export " + out + ": " + e.getMessage() + ". Nothing"
+          + " was left half-written, and whatever else " + modelDir + " holds is untouched.", e);
+    }
   }
 
   private static void write(Path tmp, RunDir run, Path checkpoint, ModelConfig model,
@@ -100,7 +103,7 @@ public final class SavedModelExport {
 
       try (Session s = new Session(g)) {
         // Restoring builds TF Java's saver (save/...) over exactly the inference variables.
-        s.restore(checkpoint.resolve(Checkpoints.VARIABLES).toString());
+        Checkpoints.restoreVariables(s, checkpoint);
         Files.createDirectories(tmp.resolve("variables"));
         s.save(tmp.resolve("variables").resolve("variables").toString());
       }

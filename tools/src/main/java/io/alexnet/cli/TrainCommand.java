@@ -1,5 +1,6 @@
 package io.alexnet.cli;
 
+import io.alexnet.api.AlexNetException;
 import io.alexnet.api.FitOptions;
 import io.alexnet.api.ModelSource;
 import io.alexnet.api.Training;
@@ -17,8 +18,10 @@ import io.alexnet.report.CsvLogger;
 import io.alexnet.report.ProgressPrinter;
 import io.alexnet.report.TrainingPlot;
 import io.alexnet.runreport.RunReport;
+import io.alexnet.train.Checkpoints;
 import io.alexnet.train.History;
 import io.alexnet.train.RunDir;
+import io.alexnet.train.StopRequest;
 import io.alexnet.train.TrainConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -183,6 +186,12 @@ final class TrainCommand implements Callable<Integer> {
           + " (all workers wait for each other). Default: asynchronous updates.")
   boolean sync;
 
+  @Option(names = "--cluster-timeout", paramLabel = "SECONDS", defaultValue = "300",
+      description = "With --cluster: how long to wait for the other tasks, at start for all of"
+          + " them to answer and, with --sync, for every worker's gradients each step; then"
+          + " stop with an error naming the missing task (default: ${DEFAULT-VALUE}).")
+  int clusterTimeout;
+
   @Mixin ModelOptions model;
 
   @Option(names = "--no-report", negatable = true, defaultValue = "true",
@@ -276,7 +285,8 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (spec != null) {
       ClusterServer server = ClusterServer.start(spec, ClusterSpec.WORKER, task, sessionConfig);
-      WorkerRole role = new WorkerRole(spec, task, sync, server.target());
+      WorkerRole role = new WorkerRole(spec, task, sync, server.target(),
+          java.time.Duration.ofSeconds(clusterTimeout));
       options.cluster(role);
       System.out.println(role + ", serving on " + server.address() + "; variables on "
           + role.variableDevices());
@@ -285,6 +295,8 @@ final class TrainCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "computing the mean image and colour PCA over %d images...%n",
           statsImages <= 0 ? allTrain.size() : Math.min(statsImages, allTrain.size()));
     }
+    StopRequest stop = new StopRequest();
+    options.stopRequest(stop);
     Training.Prepared prepared = Training.prepare(options.build());
     System.out.println(prepared.origin());
     ModelConfig m = prepared.model();
@@ -299,7 +311,26 @@ final class TrainCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "%d steps per epoch of %d images; run folder %s%n",
         (prepared.train().size() + batch - 1) / batch, prepared.train().size(),
         runPath.toAbsolutePath());
-    History h = prepared.fit(replicas).history();
+    StopOnSignal.install(stop);
+    History h;
+    try {
+      h = prepared.fit(replicas).history();
+    } catch (AlexNetException e) {
+      if (!follower && new Checkpoints(run.checkpoints(), Integer.MAX_VALUE).latest()
+          .isPresent()) {
+        System.err.println("alexnet train: " + e.getMessage());
+        System.err.println("alexnet train: to continue, run the same command with --resume");
+        return 2;
+      }
+      throw e;
+    }
+    if (h.outcome() == History.Outcome.STOPPED) {
+      System.err.println("alexnet train: " + h.message());
+      if (!follower) {
+        System.err.println("alexnet train: to continue, run the same command with --resume");
+      }
+      return StopOnSignal.exitCode();
+    }
     if (h.outcome() == History.Outcome.DIVERGED) {
       System.err.println("alexnet train: try --lr " + (rate / 10)
           + ", or --init he --hidden-bias 0.1 --input-scale unit (what the quickstart uses)");

@@ -116,6 +116,46 @@ class ClusterTrainingTest {
     assertTrue(Files.exists(tmp.resolve("chief/checkpoints/ckpt-20/variables.index")));
   }
 
+  @Test
+  void aSyncWorkerThatDiesIsNamedAndTheChiefStopsWithItsCheckpointsIntact() throws Exception {
+    Path data = data(330, 16);
+    List<String> cluster = startCluster();
+    List<String> model = concat(smallModel(data), "--epochs", "50", "--sync",
+        "--cluster-timeout", "10", "--checkpoint-every", "3");
+    Path chiefRun = tmp.resolve("chief");
+    Task chief = start("chief", cluster, concat(model, "--job", "worker", "--task", "0",
+        "--out", chiefRun.toString()));
+    Task other = start("worker1", cluster, concat(model, "--job", "worker", "--task", "1",
+        "--out", tmp.resolve("worker1").toString()));
+    chief.awaitSteps(2, Duration.ofMinutes(2));
+    other.process.destroyForcibly().waitFor();
+    // The chief cannot finish a round without worker 1, so it saves nothing more from here.
+    Thread.sleep(1000);
+    java.util.Map<String, String> saved = FaultsTest.hashes(chiefRun.resolve("checkpoints"));
+    assertEquals(2, chief.exit(Duration.ofSeconds(90)), chief.log());
+    String[] lines = chief.log().split("\n");
+    String last = lines[lines.length - 1];
+    assertTrue(last.matches("alexnet train: synchronous step \\d+: waited 10 s for every"
+        + " worker's gradients in vain .*"), last);
+    assertTrue(last.contains("Not answering: worker task 1 at " + cluster.get(3).split(",")[1]
+        + " ("), last);
+    assertEquals(saved, FaultsTest.hashes(chiefRun.resolve("checkpoints")));
+    assertTrue(saved.keySet().stream().anyMatch(f -> f.endsWith("variables.index")), "" + saved);
+  }
+
+  @Test
+  void anUnreachablePsTaskIsAClearErrorAfterTheWaitNotAHang() throws Exception {
+    Path data = data(64, 16);
+    int ps = freePort(), w0 = freePort();
+    List<String> cluster = List.of("--cluster", "ps=127.0.0.1:" + ps, "--cluster",
+        "worker=127.0.0.1:" + w0);
+    Task chief = start("chief", cluster, concat(smallModel(data), "--job", "worker", "--task",
+        "0", "--out", tmp.resolve("chief").toString(), "--cluster-timeout", "5"));
+    assertEquals(2, chief.exit(Duration.ofSeconds(90)), chief.log());
+    assertTrue(chief.log().contains("alexnet train: gave up after 5 s: ps task 0 at 127.0.0.1:"
+        + ps + " (Connection refused) did not answer"), chief.log());
+  }
+
   /** Generated IDX data: {@code train} training and {@code test} test images. */
   private Path data(int train, int test) throws IOException {
     Path data = tmp.resolve("data");

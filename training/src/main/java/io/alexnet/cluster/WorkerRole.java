@@ -10,11 +10,24 @@ import java.util.List;
  *
  * @param sync aggregate every worker's gradients into one update per step (else each worker
  *     updates the shared variables on its own, asynchronously)
+ * @param waitLimit how long this task waits for the others: at start, for every task to
+ *     answer; in synchronous training, for a step's gradients from every worker
  */
-public record WorkerRole(ClusterSpec cluster, int index, boolean sync, String target) {
+public record WorkerRole(ClusterSpec cluster, int index, boolean sync, String target,
+    java.time.Duration waitLimit) {
+
+  /** Long enough to start a cluster's tasks by hand, one machine after another. */
+  public static final java.time.Duration DEFAULT_WAIT = java.time.Duration.ofMinutes(5);
 
   public WorkerRole {
     cluster.checkTask(ClusterSpec.WORKER, index);
+    if (waitLimit.isNegative() || waitLimit.isZero()) {
+      throw new IllegalArgumentException("the wait limit must be positive, got " + waitLimit);
+    }
+  }
+
+  public WorkerRole(ClusterSpec cluster, int index, boolean sync, String target) {
+    this(cluster, index, sync, target, DEFAULT_WAIT);
   }
 
   public boolean chief() {

@@ -120,11 +120,19 @@ public record DataStats(int canvas, float[] mean, ColorPca pca, int images) {
   public static DataStats load(Path file) throws IOException {
     try (DataInputStream in = new DataInputStream(
         new java.io.BufferedInputStream(Files.newInputStream(file)))) {
-      if (in.readInt() != MAGIC) {
+      long size = Files.size(file);
+      if (size < 12 || in.readInt() != MAGIC) {
         throw new IOException(file + " is not a data-statistics file");
       }
       int canvas = in.readInt();
       int images = in.readInt();
+      // The canvas must account for the file's length exactly: a damaged one must not size
+      // the mean image.
+      long expected = 12 + 12L * canvas * canvas + 3 * 4 * 8;
+      if (canvas < 1 || canvas > 1 << 13 || size != expected) {
+        throw new IOException(file + " is damaged: " + size + " bytes, which does not fit"
+            + " its " + canvas + "x" + canvas + " mean image");
+      }
       float[] mean = new float[canvas * canvas * 3];
       for (int i = 0; i < mean.length; i++) {
         mean[i] = in.readFloat();

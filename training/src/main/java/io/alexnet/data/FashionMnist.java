@@ -37,6 +37,8 @@ public final class FashionMnist implements Dataset {
 
   private static final int IMAGES_MAGIC = 0x00000803;
   private static final int LABELS_MAGIC = 0x00000801;
+  /** The most pixel bytes one Java array holds. */
+  private static final long MAX_PIXEL_BYTES = Integer.MAX_VALUE - 8;
 
   private final Path dir;
   private final Split split;
@@ -67,32 +69,30 @@ public final class FashionMnist implements Dataset {
     byte[] px, lb;
     int imagesRead, labelsRead;
     try (DataInputStream in = open(images)) {
-      int magic = in.readInt();
-      if (magic != IMAGES_MAGIC) {
-        throw new IOException(images + " is not an IDX image file (magic "
-            + Integer.toHexString(magic) + ", expected 803)");
-      }
-      declared = in.readInt();
-      rows = in.readInt();
-      cols = in.readInt();
+      int[] header = header(in, images, 4, IMAGES_MAGIC, "image");
+      declared = header[1];
+      rows = header[2];
+      cols = header[3];
       if (declared < 0 || rows < 1 || cols < 1 || (long) rows * cols > 1 << 20) {
         throw new IOException(images + ": implausible header " + declared + "x" + rows + "x" + cols);
       }
-      px = new byte[Math.multiplyExact(declared, rows * cols)];
-      imagesRead = readFully(in, px) / (rows * cols);
+      long claimed = (long) declared * rows * cols;
+      if (claimed > MAX_PIXEL_BYTES) {
+        throw new IOException(images + ": the header claims " + declared + " images of "
+            + rows + "x" + cols + " (" + claimed + " bytes), more than one array holds");
+      }
+      // The header's count only caps the read: a damaged count must not size the buffer.
+      px = readUpTo(in, (int) claimed);
+      imagesRead = px.length / (rows * cols);
     }
     try (DataInputStream in = open(labelFile)) {
-      int magic = in.readInt();
-      if (magic != LABELS_MAGIC) {
-        throw new IOException(labelFile + " is not an IDX label file (magic "
-            + Integer.toHexString(magic) + ", expected 801)");
-      }
-      declaredLabels = in.readInt();
+      int[] header = header(in, labelFile, 2, LABELS_MAGIC, "label");
+      declaredLabels = header[1];
       if (declaredLabels < 0) {
         throw new IOException(labelFile + ": negative count " + declaredLabels);
       }
-      lb = new byte[declaredLabels];
-      labelsRead = readFully(in, lb);
+      lb = readUpTo(in, declaredLabels);
+      labelsRead = lb.length;
     }
     int usable = Math.min(imagesRead, labelsRead);
     int bad = Math.max(declared, declaredLabels) - usable;
@@ -124,28 +124,62 @@ public final class FashionMnist implements Dataset {
     int b0 = in.read(), b1 = in.read();
     in.reset();
     if (b0 == 0x1f && b1 == 0x8b) {
-      in = new GZIPInputStream(in, 1 << 16);
+      try {
+        in = new GZIPInputStream(in, 1 << 16);
+      } catch (IOException e) {
+        in.close();
+        throw new IOException(p + " starts like a gzip file but its gzip header is damaged ("
+            + e.getMessage() + ")");
+      }
     }
     return new DataInputStream(in);
   }
 
-  /** Reads as much as the stream holds (a truncated file is not an error); returns bytes read. */
-  private static int readFully(InputStream in, byte[] dst) {
-    int n = 0;
+  /**
+   * The header's big-endian ints, the magic number first; a file too short to hold them is not
+   * an IDX file.
+   */
+  private static int[] header(DataInputStream in, Path file, int ints, int magic, String kind)
+      throws IOException {
+    int[] v = new int[ints];
     try {
-      while (n < dst.length) {
-        int r = in.read(dst, n, dst.length - n);
+      for (int i = 0; i < ints; i++) {
+        v[i] = in.readInt();
+        if (i == 0 && v[0] != magic) {
+          break;
+        }
+      }
+    } catch (EOFException e) {
+      throw new IOException(file + " is too short for an IDX header (" + 4 * ints + " bytes)");
+    } catch (IOException e) {
+      throw new IOException(file + ": the IDX header cannot be read (" + e.getMessage() + ")");
+    }
+    if (v[0] != magic) {
+      throw new IOException(file + " is not an IDX " + kind + " file (magic "
+          + Integer.toHexString(v[0]) + ", expected " + Integer.toHexString(magic) + ")");
+    }
+    return v;
+  }
+
+  /**
+   * Up to {@code max} bytes, as many as the stream holds: a truncated file is not an error,
+   * and the buffer grows with the bytes that arrive rather than with what a header claims.
+   */
+  private static byte[] readUpTo(InputStream in, int max) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    byte[] chunk = new byte[1 << 16];
+    try {
+      while (out.size() < max) {
+        int r = in.read(chunk, 0, Math.min(chunk.length, max - out.size()));
         if (r < 0) {
           break;
         }
-        n += r;
+        out.write(chunk, 0, r);
       }
-    } catch (EOFException e) {
-      // truncated gzip stream: keep what arrived
     } catch (IOException e) {
-      // corrupt gzip data: keep what arrived
+      // A truncated or corrupt gzip stream: keep what arrived.
     }
-    return n;
+    return out.toByteArray();
   }
 
   @Override

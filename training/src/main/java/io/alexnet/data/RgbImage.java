@@ -3,10 +3,18 @@ package io.alexnet.data;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /** An 8-bit RGB image, rows top to bottom, pixels interleaved R, G, B. */
 public record RgbImage(int width, int height, byte[] rgb) {
+  /**
+   * The most pixels an image may claim: ImageNet's largest photos have about 20 million, and
+   * a decoded image costs 11 bytes a pixel while it is converted.
+   */
+  public static final long MAX_PIXELS = 64_000_000;
 
   public RgbImage {
     if (width < 1 || height < 1 || rgb.length != width * height * 3) {
@@ -39,16 +47,33 @@ public record RgbImage(int width, int height, byte[] rgb) {
     }
   }
 
-  /** Decodes JPEG, PNG, BMP or GIF bytes; refuses anything else or anything broken. */
+  /**
+   * Decodes JPEG, PNG, BMP or GIF bytes; refuses anything else or anything broken. The size
+   * comes from the header first, so an image that claims more than {@link #MAX_PIXELS} pixels
+   * is refused before a decoder allocates its raster.
+   */
   public static RgbImage decode(byte[] encoded) throws BadExampleException {
     BufferedImage img;
-    try {
-      img = ImageIO.read(new ByteArrayInputStream(encoded));
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        throw new BadExampleException(
+            "not an image in a format Java can decode (JPEG, PNG, BMP, GIF)");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        long w = reader.getWidth(0), h = reader.getHeight(0);
+        if (w < 1 || h < 1 || w * h > MAX_PIXELS) {
+          throw new BadExampleException("the image claims " + w + "x" + h + " pixels; images"
+              + " up to " + MAX_PIXELS / 1_000_000 + " megapixels are read");
+        }
+        img = reader.read(0);
+      } finally {
+        reader.dispose();
+      }
     } catch (IOException | RuntimeException e) {
-      throw new BadExampleException("undecodable image: " + e.getMessage());
-    }
-    if (img == null) {
-      throw new BadExampleException("not an image in a format Java can decode (JPEG, PNG, BMP)");
+      throw new BadExampleException("undecodable image: " + e);
     }
     return of(img);
   }

@@ -26,6 +26,7 @@ public final class AtomicFiles {
     Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
     try {
       writer.write(tmp);
+      DiskFaults.charge(tmp);
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING,
           StandardCopyOption.ATOMIC_MOVE);
     } finally {
@@ -43,6 +44,7 @@ public final class AtomicFiles {
     Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
     try {
       writer.write(tmp);
+      DiskFaults.charge(tmp);
       Path old = null;
       if (Files.exists(target)) {
         old = Files.createTempDirectory(parent, "." + target.getFileName() + ".old-");

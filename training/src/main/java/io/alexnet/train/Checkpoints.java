@@ -1,8 +1,8 @@
 package io.alexnet.train;
 
 import io.alexnet.io.AtomicFiles;
+import io.alexnet.io.PropertiesFile;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,7 +46,12 @@ public final class Checkpoints {
   public Path save(Session session, long step, Properties state) throws IOException {
     Path target = AtomicFiles.publishFolder(dir.resolve("ckpt-" + step), tmp -> {
       session.save(tmp.resolve(VARIABLES).toString());
-      writeProperties(tmp.resolve(STATE), state);
+      Properties withFiles = new Properties();
+      withFiles.putAll(state);
+      for (Path f : variableFiles(tmp)) {
+        withFiles.setProperty(FILE_KEY + f.getFileName(), fingerprint(f));
+      }
+      writeProperties(tmp.resolve(STATE), withFiles);
     });
     writePointer(target);
     prune();
@@ -64,12 +69,14 @@ public final class Checkpoints {
     });
   }
 
-  /** Complete checkpoints, oldest first. */
+  /**
+   * The checkpoint folders, oldest first. Saving never leaves a partial one under this name, so
+   * a folder here with a file missing or damaged was damaged afterwards; restoring it says so.
+   */
   public List<Path> list() throws IOException {
     List<Path> out = new ArrayList<>();
     try (Stream<Path> s = Files.list(dir)) {
-      s.filter(p -> p.getFileName().toString().matches("ckpt-\\d+"))
-          .filter(p -> Files.exists(p.resolve(STATE)))
+      s.filter(p -> p.getFileName().toString().matches("ckpt-\\d{1,18}"))
           .sorted(Comparator.comparingLong(Checkpoints::stepOf))
           .forEach(out::add);
     }
@@ -92,13 +99,89 @@ public final class Checkpoints {
     return b.isPresent() ? b : latest();
   }
 
-  /** Restores variables from a checkpoint folder into the session; returns its state. */
-  public static Properties restore(Session session, Path ckpt) throws IOException {
-    if (!Files.exists(ckpt.resolve(VARIABLES + ".index"))) {
-      throw new IllegalArgumentException(ckpt + " is not a checkpoint (no variables.index)");
+  /**
+   * Restores variables from a checkpoint folder into the session; returns its state. A damaged
+   * checkpoint (a file missing, truncated or overwritten) is an IOException that names it; the
+   * session's variables are then undefined until another restore or initialization.
+   */
+  public static PropertiesFile restore(Session session, Path ckpt) throws IOException {
+    if (!Files.isRegularFile(ckpt.resolve(STATE))) {
+      throw new IOException("checkpoint " + ckpt + " is damaged: " + STATE + " is missing");
     }
-    session.restore(ckpt.resolve(VARIABLES).toString());
-    return readProperties(ckpt.resolve(STATE));
+    PropertiesFile state = PropertiesFile.read(ckpt.resolve(STATE));
+    restoreVariables(session, ckpt);
+    return state;
+  }
+
+  /** {@link #restore} without the loop's state: for export, which needs only the weights. */
+  public static void restoreVariables(Session session, Path ckpt) throws IOException {
+    if (!Files.isRegularFile(ckpt.resolve(VARIABLES + ".index"))) {
+      throw new IOException("checkpoint " + ckpt + " is damaged or not a checkpoint: "
+          + VARIABLES + ".index is missing");
+    }
+    verify(ckpt);
+    try {
+      session.restore(ckpt.resolve(VARIABLES).toString());
+    } catch (RuntimeException e) {
+      String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+      throw new IOException("checkpoint " + ckpt + " is damaged: TensorFlow cannot read its"
+          + " variables (" + why + ")", e);
+    }
+  }
+
+  /**
+   * Checks the variable files against the sizes and CRC-32C the save recorded in
+   * state.properties. TensorFlow reads only the tensors a graph asks for, so an inference
+   * graph would restore happily from a checkpoint whose momentum half was cut off; this finds
+   * the damage whatever reads it. Checkpoints saved before fingerprints were kept pass.
+   */
+  static void verify(Path ckpt) throws IOException {
+    Path state = ckpt.resolve(STATE);
+    if (!Files.isRegularFile(state)) {
+      return;
+    }
+    Properties p = PropertiesFile.read(state).values();
+    for (String key : p.stringPropertyNames()) {
+      if (!key.startsWith(FILE_KEY)) {
+        continue;
+      }
+      Path f = ckpt.resolve(key.substring(FILE_KEY.length()));
+      if (!Files.isRegularFile(f)) {
+        throw new IOException("checkpoint " + ckpt + " is damaged: " + f.getFileName()
+            + " is missing");
+      }
+      String now = fingerprint(f);
+      if (!now.equals(p.getProperty(key))) {
+        throw new IOException("checkpoint " + ckpt + " is damaged: " + f.getFileName()
+            + " is not the file that was saved (size,crc32c " + now + ", saved as "
+            + p.getProperty(key) + ")");
+      }
+    }
+  }
+
+  private static final String FILE_KEY = "file.";
+
+  private static List<Path> variableFiles(Path folder) throws IOException {
+    try (Stream<Path> s = Files.list(folder)) {
+      return s.filter(f -> f.getFileName().toString().startsWith(VARIABLES + ".")).sorted()
+          .toList();
+    }
+  }
+
+  /** "SIZE,CRC32C" of a file. */
+  private static String fingerprint(Path f) throws IOException {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(1 << 20);
+    long size = 0;
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f)) {
+      while (ch.read(buf) >= 0) {
+        buf.flip();
+        size += buf.remaining();
+        crc.update(buf);
+        buf.clear();
+      }
+    }
+    return size + "," + Long.toHexString(crc.getValue());
   }
 
   public static long stepOf(Path ckpt) {
@@ -123,17 +206,17 @@ public final class Checkpoints {
     AtomicFiles.writeFile(dir.resolve("checkpoint"), tmp -> Files.writeString(tmp, sb));
   }
 
+  /** Writes a properties file atomically (a reader sees the old one or the new one). */
   static void writeProperties(Path file, Properties p) throws IOException {
-    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      p.store(w, "alexnet training state");
-    }
+    AtomicFiles.writeFile(file, tmp -> {
+      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        p.store(w, "alexnet training state");
+      }
+    });
   }
 
+  /** A properties file, with what is wrong with a damaged one as an IOException. */
   public static Properties readProperties(Path file) throws IOException {
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      p.load(r);
-    }
-    return p;
+    return PropertiesFile.read(file).values();
   }
 }

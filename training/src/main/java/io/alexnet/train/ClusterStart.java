@@ -1,6 +1,7 @@
 package io.alexnet.train;
 
 import io.alexnet.cluster.WorkerRole;
+import io.alexnet.io.PropertiesFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -35,7 +36,13 @@ final class ClusterStart {
    * Joins; {@code fresh} initializes the model from nothing (and sets the learning rate),
    * {@code restored} receives a restored checkpoint's state.
    */
-  ResumeState join(Optional<Path> latest, Runnable fresh, Consumer<java.util.Properties> restored,
+  /** Takes a restored checkpoint's state (the schedule's position). */
+  @FunctionalInterface
+  interface Restored {
+    void accept(PropertiesFile state) throws IOException;
+  }
+
+  ResumeState join(Optional<Path> latest, Runnable fresh, Restored restored,
       int batchesPerEpoch, int epochs) throws IOException {
     say.accept("connecting to the cluster as " + role + " (waits until every task is up)");
     if (role.chief()) {

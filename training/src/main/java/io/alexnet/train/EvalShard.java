@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import io.alexnet.io.PropertiesFile;
 import java.util.Properties;
 
 /**
@@ -35,24 +36,56 @@ public record EvalShard(int index, int count, int crops, String model, String da
     Checkpoints.writeProperties(file, p);
   }
 
+  /** More shards than any cluster runs; a larger count is a damaged file. */
+  static final int MAX_SHARDS = 1 << 16;
+
   public static EvalShard load(Path file) throws IOException {
-    Properties p = Checkpoints.readProperties(file);
-    try {
-      String[] shard = p.getProperty("shard").split("/");
-      int classes = Integer.parseInt(p.getProperty("classes"));
-      long[][] c = new long[classes][];
-      for (int i = 0; i < classes; i++) {
-        c[i] = Arrays.stream(p.getProperty("confusion." + i).split(","))
-            .mapToLong(Long::parseLong).toArray();
+    PropertiesFile p = PropertiesFile.read(file);
+    String[] shard = p.text("shard").split("/");
+    int classes = p.integer("classes");
+    // One confusion row per class must be in the file; checking the last before allocating
+    // keeps a damaged count from sizing the matrix.
+    if (classes < 1 || !p.has("confusion." + (classes - 1))) {
+      throw new IOException(file + " claims " + classes + " classes but does not hold their"
+          + " confusion rows");
+    }
+    long[][] c = new long[classes][];
+    for (int i = 0; i < classes; i++) {
+      String row = p.text("confusion." + i);
+      try {
+        c[i] = Arrays.stream(row.split(",")).mapToLong(v -> Long.parseLong(v.trim())).toArray();
+      } catch (NumberFormatException e) {
+        throw new IOException(file + ": confusion row " + i + " is not a list of counts");
       }
-      int examples = Integer.parseInt(p.getProperty("examples"));
-      long top5 = Long.parseLong(p.getProperty("top5_hits"));
-      EvalResult r = EvalResult.of(examples, Integer.parseInt(p.getProperty("bad")), top5, c,
-          Double.parseDouble(p.getProperty("seconds")));
-      String labels = p.getProperty("labels", "");
-      return new EvalShard(Integer.parseInt(shard[0]), Integer.parseInt(shard[1]),
-          Integer.parseInt(p.getProperty("crops")), p.getProperty("model"),
-          p.getProperty("data"), labels.isEmpty() ? List.of() : List.of(labels.split("\n")), r);
+      if (c[i].length != classes) {
+        throw new IOException(file + ": confusion row " + i + " has " + c[i].length
+            + " counts for " + classes + " classes");
+      }
+    }
+    int examples = p.integer("examples");
+    long top5 = p.longInteger("top5_hits");
+    int bad = p.integer("bad");
+    double seconds = p.decimal("seconds");
+    int crops = p.integer("crops");
+    if (shard.length != 2) {
+      throw new IOException(file + ": 'shard' is not INDEX/COUNT");
+    }
+    int index, count;
+    try {
+      index = Integer.parseInt(shard[0]);
+      count = Integer.parseInt(shard[1]);
+    } catch (NumberFormatException e) {
+      throw new IOException(file + ": 'shard' is not INDEX/COUNT");
+    }
+    if (count < 1 || count > MAX_SHARDS || index < 0 || index >= count) {
+      throw new IOException(file + ": 'shard' is " + index + "/" + count + "; a shard is"
+          + " INDEX/COUNT with 0 <= INDEX < COUNT <= " + MAX_SHARDS);
+    }
+    try {
+      EvalResult r = EvalResult.of(examples, bad, top5, c, seconds);
+      String labels = p.text("labels", "");
+      return new EvalShard(index, count, crops, p.text("model"), p.text("data"),
+          labels.isEmpty() ? List.of() : List.of(labels.split("\n")), r);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(file + " is not an evaluation shard written by eval"
           + " --shard (" + e + ")");

@@ -7,7 +7,9 @@ import java.util.List;
 public final class History {
   public enum Outcome {
     COMPLETED,
-    DIVERGED
+    DIVERGED,
+    /** Stopped on request (Ctrl-C, SIGTERM) after a step, with a checkpoint saved there. */
+    STOPPED
   }
 
   private final List<TrainingListener.Epoch> epochs = new ArrayList<>();
@@ -20,6 +22,11 @@ public final class History {
 
   void diverged(String why) {
     outcome = Outcome.DIVERGED;
+    message = why;
+  }
+
+  void stopped(String why) {
+    outcome = Outcome.STOPPED;
     message = why;
   }
 

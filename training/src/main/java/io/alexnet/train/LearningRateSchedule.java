@@ -1,6 +1,8 @@
 package io.alexnet.train;
 
 import java.util.List;
+import io.alexnet.io.PropertiesFile;
+import java.io.IOException;
 import java.util.Properties;
 
 /**
@@ -71,10 +73,10 @@ public final class LearningRateSchedule {
     p.setProperty("schedule.cuts", Integer.toString(cuts));
   }
 
-  public void load(Properties p) {
-    rate = Double.parseDouble(p.getProperty("schedule.rate"));
-    bestError = Double.parseDouble(p.getProperty("schedule.best_error"));
-    badEpochs = Integer.parseInt(p.getProperty("schedule.bad_epochs"));
-    cuts = Integer.parseInt(p.getProperty("schedule.cuts"));
+  public void load(PropertiesFile p) throws IOException {
+    rate = p.decimal("schedule.rate");
+    bestError = p.decimal("schedule.best_error");
+    badEpochs = p.integer("schedule.bad_epochs");
+    cuts = p.integer("schedule.cuts");
   }
 }

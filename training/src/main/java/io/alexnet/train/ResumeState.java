@@ -1,5 +1,8 @@
 package io.alexnet.train;
 
+import io.alexnet.io.PropertiesFile;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Properties;
 
 /**
@@ -41,13 +44,15 @@ public record ResumeState(int epoch, int batch, long step, double lossSum, long 
   }
 
   /** The state a checkpoint saved; tallies an older checkpoint lacks start at 0. */
-  public static ResumeState of(Properties p) {
-    return new ResumeState(Integer.parseInt(p.getProperty("epoch")),
-        Integer.parseInt(p.getProperty("batch")), Long.parseLong(p.getProperty("step")),
-        Double.parseDouble(p.getProperty("epoch.loss_sum", "0")),
-        Long.parseLong(p.getProperty("epoch.correct", "0")),
-        Long.parseLong(p.getProperty("epoch.correct5", "0")),
-        Long.parseLong(p.getProperty("epoch.seen", "0")),
-        Integer.parseInt(p.getProperty("epoch.bad", "0")));
+  public static ResumeState of(PropertiesFile p) throws IOException {
+    return new ResumeState(p.integer("epoch"), p.integer("batch"), p.longInteger("step"),
+        p.decimal("epoch.loss_sum", 0), p.longInteger("epoch.correct", 0),
+        p.longInteger("epoch.correct5", 0), p.longInteger("epoch.seen", 0),
+        p.integer("epoch.bad", 0));
+  }
+
+  /** The state saved in a checkpoint's state.properties. */
+  public static ResumeState of(Path stateFile) throws IOException {
+    return of(PropertiesFile.read(stateFile));
   }
 }

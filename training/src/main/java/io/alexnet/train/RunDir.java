@@ -9,6 +9,8 @@ import io.alexnet.graph.LrnSettings;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.Variant;
 import io.alexnet.graph.WeightInit;
+import io.alexnet.io.AtomicFiles;
+import io.alexnet.io.PropertiesFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,7 +99,7 @@ public record RunDir(Path dir) {
     p.setProperty("input.channel_order", order.name());
     p.setProperty("data", data);
     Checkpoints.writeProperties(dir.resolve(PROPERTIES), p);
-    Files.write(dir.resolve(LABELS), classes);
+    AtomicFiles.writeFile(dir.resolve(LABELS), tmp -> Files.write(tmp, classes));
   }
 
   /** Adds {@code extra} to run.properties (where a run came from, say), keeping the rest. */
@@ -108,47 +110,55 @@ public record RunDir(Path dir) {
   }
 
   public Properties properties() throws IOException {
+    return file().values();
+  }
+
+  private PropertiesFile file() throws IOException {
     Path f = dir.resolve(PROPERTIES);
     if (!Files.exists(f)) {
       throw new IllegalArgumentException(dir + " is not a training run (no " + PROPERTIES + ")");
     }
-    return Checkpoints.readProperties(f);
+    return PropertiesFile.read(f);
   }
 
   /** The model as it was trained. */
   public ModelConfig model() throws IOException {
-    Properties p = properties();
-    String[] dev = p.getProperty("model.devices", ",").split(",", -1);
-    return ModelConfig.builder()
-        .variant(Variant.parse(p.getProperty("model.variant")))
-        .classes(Integer.parseInt(p.getProperty("model.classes")))
-        .imageSize(Integer.parseInt(p.getProperty("model.image_size")))
-        .width(Double.parseDouble(p.getProperty("model.width")))
-        .init(WeightInit.parse(p.getProperty("model.init")))
-        .hiddenBias(Double.parseDouble(p.getProperty("model.hidden_bias")))
-        .seed(Long.parseLong(p.getProperty("model.seed")))
-        .devices(new DevicePlan(dev[0], dev.length > 1 ? dev[1] : dev[0]))
-        .lrn(lrn(p))
-        .build();
+    PropertiesFile p = file();
+    String[] dev = p.text("model.devices", ",").split(",", -1);
+    ModelConfig.Builder b = ModelConfig.builder()
+        .variant(p.parsed("model.variant", null, Variant::parse))
+        .classes(p.integer("model.classes"))
+        .imageSize(p.integer("model.image_size"))
+        .width(p.decimal("model.width"))
+        .init(p.parsed("model.init", null, WeightInit::parse))
+        .hiddenBias(p.decimal("model.hidden_bias"))
+        .seed(p.longInteger("model.seed"))
+        .devices(new DevicePlan(dev[0], dev.length > 1 ? dev[1] : dev[0]));
+    try {
+      return b.lrn(lrn(p)).build();
+    } catch (IllegalArgumentException e) {
+      throw new IOException(p.file() + " describes a model that cannot be built: "
+          + e.getMessage());
+    }
   }
 
   /** The LRN constants; runs written before they were recorded used the paper's. */
-  private static LrnSettings lrn(Properties p) {
+  private static LrnSettings lrn(PropertiesFile p) throws IOException {
     LrnSettings d = LrnSettings.PAPER;
     return new LrnSettings(
-        Long.parseLong(p.getProperty("model.lrn.depth_radius", Long.toString(d.depthRadius()))),
-        Float.parseFloat(p.getProperty("model.lrn.bias", Float.toString(d.bias()))),
-        Float.parseFloat(p.getProperty("model.lrn.alpha", Float.toString(d.alpha()))),
-        Float.parseFloat(p.getProperty("model.lrn.beta", Float.toString(d.beta()))),
-        Boolean.parseBoolean(p.getProperty("model.lrn.across_towers", "false")));
+        p.longInteger("model.lrn.depth_radius", d.depthRadius()),
+        (float) p.decimal("model.lrn.bias", d.bias()),
+        (float) p.decimal("model.lrn.alpha", d.alpha()),
+        (float) p.decimal("model.lrn.beta", d.beta()),
+        Boolean.parseBoolean(p.text("model.lrn.across_towers", "false")));
   }
 
   public ChannelOrder channelOrder() throws IOException {
-    return ChannelOrder.parse(properties().getProperty("input.channel_order", "RGB"));
+    return file().parsed("input.channel_order", "RGB", ChannelOrder::parse);
   }
 
   public float inputScale() throws IOException {
-    return Float.parseFloat(properties().getProperty("input.scale", "1"));
+    return (float) file().decimal("input.scale", 1);
   }
 
   public List<String> labels() throws IOException {

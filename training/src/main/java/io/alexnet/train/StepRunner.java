@@ -1,6 +1,11 @@
 package io.alexnet.train;
 
+import io.alexnet.cluster.ClusterSpec;
+import io.alexnet.cluster.TaskProbe;
 import io.alexnet.cluster.WorkerRole;
+import java.util.List;
+import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.types.TInt64;
@@ -58,13 +63,34 @@ interface StepRunner {
         step.feed(s.computedAt(), now);
       }
 
+      // TensorFlow would wait forever for a worker that died; a deadline turns that into an
+      // error that can name it.
+      private final RunOptions limit = RunOptions.newBuilder()
+          .setTimeoutInMs(role.waitLimit().toMillis()).build();
+
       @Override
       public long after(Result r, long before) {
-        if (role.chief()) {
-          session.runner().addTarget(s.round()).run();
-        }
-        try (Result t = session.runner().fetch(s.token()).run()) {
-          return ((TInt64) t.get(0)).getLong();
+        try {
+          if (role.chief()) {
+            try (Result done = session.runner().addTarget(s.round()).setOptions(limit).run()) {
+              // the round's effect is in the shared variables
+            }
+          }
+          try (Result t = session.runner().fetch(s.token()).setOptions(limit).run()) {
+            return ((TInt64) t.get(0)).getLong();
+          }
+        } catch (TensorFlowException e) {
+          List<String> silent = TaskProbe.silent(role.cluster(), ClusterSpec.WORKER,
+              role.index());
+          String waitedFor = role.chief() ? "every worker's gradients"
+              : "the chief's update (worker task 0)";
+          throw new IllegalStateException("synchronous step " + before + ": waited "
+              + role.waitLimit().toSeconds() + " s for " + waitedFor + " in vain ("
+              + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "). "
+              + (silent.isEmpty() ? "Every task still answers, so one is stalled."
+                  : "Not answering: " + String.join(", ", silent) + ".")
+              + " Training stopped here; the chief's checkpoints are as they were. Restart"
+              + " the missing task, then resume the chief.", e);
         }
       }
     };

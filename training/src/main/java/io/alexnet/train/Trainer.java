@@ -10,13 +10,16 @@ import io.alexnet.graph.HostTensors;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.Precision;
 import io.alexnet.graph.ReplicatedAlexNet;
+import io.alexnet.io.PropertiesFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import io.alexnet.cluster.ClusterSpec;
 import io.alexnet.cluster.RemoteSession;
+import io.alexnet.cluster.TaskProbe;
 import io.alexnet.cluster.WorkerRole;
 import org.tensorflow.Graph;
 import org.tensorflow.Output;
@@ -69,6 +72,8 @@ public final class Trainer implements AutoCloseable {
   private final StepRunner steps;
   // Starting from another model's weights: the op that reads them in, or null.
   private final String restoreOp;
+  /** Set from another thread (a signal handler); read after every step. */
+  private volatile boolean stopRequested;
 
   public Trainer(ModelConfig modelConfig, TrainConfig config, Dataset train, Dataset val,
       Preprocessor pre, Augmentation aug, Path checkpointDir, ConfigProto session,
@@ -141,6 +146,11 @@ public final class Trainer implements AutoCloseable {
     this.restoreOp = h.restore().orElse(null);
     var sync = built.cluster().flatMap(TrainingGraph.ClusterHandles::sync);
     try {
+      if (role != null) {
+        // TensorFlow's session setup waits without limit for a task that is not there.
+        TaskProbe.awaitAll(role.cluster(), ClusterSpec.WORKER, role.index(), role.waitLimit(),
+            this::say);
+      }
       this.session = role == null ? new Session(graph, session)
           : RemoteSession.open(graph, role.target(), session);
     } catch (RuntimeException e) {
@@ -155,6 +165,14 @@ public final class Trainer implements AutoCloseable {
 
   public Session session() {
     return session;
+  }
+
+  /**
+   * Asks {@link #fit} to stop after the step under way and save a checkpoint there (from any
+   * thread: a signal handler calls it). fit then returns a history whose outcome is STOPPED.
+   */
+  public void requestStop() {
+    stopRequested = true;
   }
 
   public Checkpoints checkpoints() {
@@ -257,6 +275,20 @@ public final class Trainer implements AutoCloseable {
                 epoch + (double) batch / loader.batches(), mid.top1Error(), mid.top5Error());
             listeners.forEach(l -> l.onValidation(v));
           }
+          if (stopRequested) {
+            String where = "step " + step + " (epoch " + (epoch + 1) + ", batch " + batch + "/"
+                + loader.batches() + ")";
+            if (leads) {
+              Path ckpt = save(new ResumeState(epoch, batch, step, lossSum, correct, correct5,
+                  seen, bad));
+              history.stopped("stopped at " + where + "; saved " + ckpt
+                  + ", from which the run resumes exactly");
+            } else {
+              history.stopped("stopped at " + where + "; the chief keeps the checkpoints");
+            }
+            listeners.forEach(l -> l.onEnd(history));
+            return history;
+          }
           if (crossed(before, step, config.logEvery())) {
             long t = System.nanoTime();
             double secs = (t - intervalStart) / 1e9;
@@ -328,18 +360,45 @@ public final class Trainer implements AutoCloseable {
   }
 
   private ResumeState startLocal(boolean resume) throws IOException {
-    Optional<Path> latest = resume ? checkpoints.latest() : Optional.empty();
     ResumeState at = ResumeState.START;
-    if (latest.isPresent()) {
-      Properties st = Checkpoints.restore(session, latest.get());
-      at = ResumeState.of(st);
-      schedule.load(st);
+    Optional<ResumeState> restored = resume ? restoreNewestIntact() : Optional.empty();
+    if (restored.isPresent()) {
+      at = restored.get();
     } else {
       session.initialize();
       restorePretrained();
     }
     setLearningRate(schedule.rate());
     return at;
+  }
+
+  /**
+   * Restores the newest checkpoint that reads back whole. A damaged one (a disk that failed
+   * after the save, a file someone truncated) is skipped with a warning naming it, and left in
+   * place for a look; only when every checkpoint is damaged does the run refuse to resume.
+   */
+  private Optional<ResumeState> restoreNewestIntact() throws IOException {
+    List<Path> all = checkpoints.list();
+    List<String> damaged = new ArrayList<>();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      try {
+        PropertiesFile state = Checkpoints.restore(session, all.get(i));
+        ResumeState at = ResumeState.of(state);
+        schedule.load(state);
+        if (!damaged.isEmpty()) {
+          say("resuming from " + all.get(i).getFileName() + ", the newest intact checkpoint");
+        }
+        return Optional.of(at);
+      } catch (IOException e) {
+        damaged.add(e.getMessage());
+        say("WARNING: " + e.getMessage() + "; trying the one before it");
+      }
+    }
+    if (!damaged.isEmpty()) {
+      throw new IOException("no intact checkpoint to resume from in " + checkpoints.dir()
+          + ": " + String.join("; ", damaged));
+    }
+    return Optional.empty();
   }
 
   private ResumeState startInCluster(boolean resume) throws IOException {
@@ -397,10 +456,24 @@ public final class Trainer implements AutoCloseable {
     return (train.size() + config.batchSize() - 1) / config.batchSize();
   }
 
+  /**
+   * Saves a checkpoint. When that fails (a full disk, an I/O error), the run stops: the
+   * half-written folder is gone, the previous checkpoint is untouched, and the message says
+   * which one that is, so the run resumes from it once the disk is fixed.
+   */
   private Path save(ResumeState state) throws IOException {
     Properties st = state.toProperties();
     schedule.save(st);
-    return checkpoints.save(session, state.step(), st);
+    try {
+      return checkpoints.save(session, state.step(), st);
+    } catch (IOException | RuntimeException e) {
+      Optional<Path> intact = checkpoints.latest();
+      throw new IOException("could not save the checkpoint of step " + state.step() + " ("
+          + e.getMessage() + "); training stopped. "
+          + intact.map(p -> "The previous checkpoint, " + p + ", is intact: make room or fix"
+              + " the disk, then resume the run from it.")
+              .orElse("There is no earlier checkpoint."), e);
+    }
   }
 
   private void setLearningRate(double rate) {

@@ -85,6 +85,61 @@ class ReadersTest {
     assertTrue(e.getMessage().contains("not an IDX image file"), e.getMessage());
   }
 
+  /**
+   * Length fields that lie. Each header claims far more than its file holds; the reader
+   * refuses it, or reads what is there, from the header alone. The test JVM's heap is 4 GB,
+   * so a buffer sized by any of these claims (1.6 TB, 1 EB, 30 GB of pixels) would fail here
+   * with an OutOfMemoryError rather than pass.
+   */
+  @Test
+  void headersClaimingHugeSizesAreRefusedBeforeAllocating() throws IOException {
+    int[] labels = new int[2];
+    byte[][] images = Synthetic.images(2, 3, labels);
+    Path dir = tmp.resolve("liar");
+    Synthetic.writeIdx(dir, "t10k", images, labels, false);
+    Path imageFile = dir.resolve("t10k-images-idx3-ubyte");
+    byte[] bytes = Files.readAllBytes(imageFile);
+    java.nio.ByteBuffer.wrap(bytes).putInt(4, Integer.MAX_VALUE); // 2^31 - 1 images
+    Files.write(imageFile, bytes);
+    IOException idx = assertThrows(IOException.class,
+        () -> FashionMnist.open(dir, FashionMnist.Split.TEST));
+    assertTrue(idx.getMessage().contains("claims 2147483647 images"), idx.getMessage());
+    // A claim that fits an array but not the file: the images that are there, the rest counted.
+    java.nio.ByteBuffer.wrap(bytes).putInt(4, 1_000_000);
+    Files.write(imageFile, bytes);
+    FashionMnist d = FashionMnist.open(dir, FashionMnist.Split.TEST);
+    assertEquals(2, d.size());
+    assertEquals(1_000_000 - 2, d.badAtOpen());
+
+    Path record = tmp.resolve("huge.tfrecord");
+    java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(TfRecords.HEADER)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(1L << 60);
+    h.putInt(TfRecords.maskedCrc(h.array(), 0, 8));
+    Files.write(record, h.array());
+    TfRecordDataset t = TfRecordDataset.open(record.toString(), 10, 0);
+    assertEquals(0, t.size());
+    assertEquals(1, t.badAtOpen());
+
+    BadExampleException png = assertThrows(BadExampleException.class,
+        () -> RgbImage.decode(pngHeader(100_000, 100_000)));
+    assertTrue(png.getMessage().contains("claims 100000x100000 pixels"), png.getMessage());
+  }
+
+  /** A PNG signature and a valid IHDR chunk, with no pixel data behind it. */
+  static byte[] pngHeader(int w, int h) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    java.io.DataOutputStream d = new java.io.DataOutputStream(out);
+    d.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(17).put(new byte[] {'I', 'H', 'D', 'R'})
+        .putInt(w).putInt(h).put(new byte[] {8, 2, 0, 0, 0});
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(ihdr.array());
+    d.writeInt(13);
+    d.write(ihdr.array());
+    d.writeInt((int) crc.getValue());
+    return out.toByteArray();
+  }
+
   @Test
   void imageFolderDecodesJpegAndPngAndSkipsCorruptFiles() throws IOException {
     int[] labels = new int[8];

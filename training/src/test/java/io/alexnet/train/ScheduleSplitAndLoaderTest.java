@@ -12,6 +12,9 @@ import io.alexnet.data.FashionMnist;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.data.Subset;
 import io.alexnet.data.Synthetic;
+import io.alexnet.io.PropertiesFile;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,7 +37,7 @@ class ScheduleSplitAndLoaderTest {
    * the count starts over after a cut or an improvement, and stops at the cap.
    */
   @Test
-  void plateauScheduleCutsAfterPatienceAndStopsAtTheCap() {
+  void plateauScheduleCutsAfterPatienceAndStopsAtTheCap() throws IOException {
     TrainConfig c = TrainConfig.builder().learningRate(0.01).patience(2).maxCuts(2).build();
     LearningRateSchedule s = new LearningRateSchedule(c);
     double[] errors = {0.5, 0.4, 0.41, 0.42, 0.39, 0.395, 0.396, 0.40, 0.41, 0.42};
@@ -42,11 +45,14 @@ class ScheduleSplitAndLoaderTest {
     for (int e = 0; e < errors.length; e++) {
       assertEquals(want[e], s.afterEpoch(e, errors[e]), want[e] * 1e-9, "after epoch " + e);
       if (e == 4) {
-        // A resumed run continues the same schedule from the saved state.
+        // A resumed run continues the same schedule from the saved state, through the file.
         Properties p = new Properties();
         s.save(p);
+        Path file = Files.createTempFile("state", ".properties");
+        Checkpoints.writeProperties(file, p);
         LearningRateSchedule resumed = new LearningRateSchedule(c);
-        resumed.load(p);
+        resumed.load(PropertiesFile.read(file));
+        Files.delete(file);
         s = resumed;
       }
     }

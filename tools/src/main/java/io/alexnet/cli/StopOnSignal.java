@@ -1,0 +1,49 @@
+package io.alexnet.cli;
+
+import io.alexnet.train.StopRequest;
+import java.util.concurrent.atomic.AtomicInteger;
+import sun.misc.Signal;
+
+/**
+ * Ctrl-C (SIGINT) and SIGTERM during {@code train}: the first asks the run to stop after the
+ * step under way and save a checkpoint there; a second exits at once, as a user who presses
+ * Ctrl-C twice expects. Java's shutdown hooks cannot do this: once a signal starts the JVM's
+ * shutdown, the training thread gets no say, so the handler replaces the JVM's own.
+ */
+final class StopOnSignal {
+  private static final AtomicInteger RECEIVED = new AtomicInteger();
+
+  private StopOnSignal() {}
+
+  /** Installs the handlers for the rest of the process; {@code stop} is the run's. */
+  static void install(StopRequest stop) {
+    for (String name : new String[] {"INT", "TERM"}) {
+      Signal.handle(new Signal(name), s -> {
+        int exit = 128 + s.getNumber();
+        if (RECEIVED.incrementAndGet() > 1) {
+          System.err.println("alexnet train: SIG" + s.getName() + " again: exiting at once;"
+              + " the newest complete checkpoint stays as it was");
+          System.err.flush();
+          Runtime.getRuntime().halt(exit);
+        }
+        if (!stop.request()) {
+          System.err.println("alexnet train: SIG" + s.getName() + " before the first step:"
+              + " exiting, with nothing to save");
+          System.err.flush();
+          Runtime.getRuntime().halt(exit);
+        }
+        System.err.println("alexnet train: SIG" + s.getName() + ": stopping after this step"
+            + " and saving a checkpoint (send it again to exit at once)");
+        System.err.flush();
+        lastSignal = exit;
+      });
+    }
+  }
+
+  private static volatile int lastSignal;
+
+  /** The exit code for the signal that stopped the run: 128 plus its number (130, 143). */
+  static int exitCode() {
+    return lastSignal;
+  }
+}
