@@ -221,6 +221,13 @@ public final class BatchLoader implements AutoCloseable {
         }
         continue;
       }
+      if (patches == 1 && !aug.randomCrop() && !aug.flip() && aug.pca() == null) {
+        // Evaluation: only the central crop, computed straight into the batch.
+        pre.centralCropInto(ex.image(), images, n * per);
+        indices[n] = order[k];
+        labels[n++] = ex.label();
+        continue;
+      }
       float[] canvas = pre.canvas(ex.image());
       if (patches == 10) {
         pre.tenPatches(canvas, images, n * per);

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /** An 8-bit RGB image, rows top to bottom, pixels interleaved R, G, B. */
 public record RgbImage(int width, int height, byte[] rgb) {
@@ -54,7 +55,8 @@ public record RgbImage(int width, int height, byte[] rgb) {
    */
   public static RgbImage decode(byte[] encoded) throws BadExampleException {
     BufferedImage img;
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
+    // In memory: ImageIO's default stream would copy the bytes to a temporary file first.
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         throw new BadExampleException(

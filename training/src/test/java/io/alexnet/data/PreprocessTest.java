@@ -31,6 +31,84 @@ class PreprocessTest {
     assertEquals(127.5f, (c[(100 * 256 + 127) * 3] + c[(100 * 256 + 128) * 3]) / 2, 1f);
   }
 
+  /**
+   * The fast resampler against Section 2's pre-processing written out plainly, one canvas
+   * pixel at a time, in doubles: equal to the bit, on up- and down-sampled, wide and tall, grey
+   * and colour images, in both channel orders, with and without a mean, in both scales. The
+   * central crop computed on its own equals the crop cut from the whole canvas, to the bit.
+   */
+  @Test
+  void theResamplerIsTheFormulaToTheBit() {
+    Random rnd = new Random(9);
+    int[][] sizes = {{28, 28}, {500, 375}, {375, 500}, {300, 256}, {1000, 700}, {227, 227}};
+    for (int[] wh : sizes) {
+      byte[] rgb = new byte[wh[0] * wh[1] * 3];
+      rnd.nextBytes(rgb);
+      RgbImage img = new RgbImage(wh[0], wh[1], rgb);
+      for (ChannelOrder order : ChannelOrder.values()) {
+        for (boolean withMean : new boolean[] {false, true}) {
+          for (float scale : new float[] {1f, 1f / 61.3f}) {
+            int crop = wh[0] == 28 ? 67 : 227;
+            int canvas = Preprocessor.canvasFor(crop);
+            float[] mean = null;
+            if (withMean) {
+              mean = new float[canvas * canvas * 3];
+              for (int i = 0; i < mean.length; i++) {
+                mean[i] = rnd.nextFloat() * 255;
+              }
+            }
+            Preprocessor p = new Preprocessor(crop, mean, scale, order);
+            String what = wh[0] + "x" + wh[1] + " " + order + " mean " + withMean + " scale "
+                + scale;
+            float[] want = plainCanvas(img, canvas, mean, scale, order);
+            assertBitsEqual(want, p.canvas(img), what);
+            float[] cut = new float[crop * crop * 3], direct = new float[crop * crop * 3 + 5];
+            p.cropInto(p.canvas(img), p.centre(), p.centre(), false, null, cut, 0);
+            p.centralCropInto(img, direct, 5);
+            assertBitsEqual(cut, java.util.Arrays.copyOfRange(direct, 5, direct.length), what);
+          }
+        }
+      }
+    }
+  }
+
+  /** Section 2 as a formula: shorter side to the canvas, bilinear, central square, mean, scale. */
+  private static float[] plainCanvas(RgbImage img, int canvas, float[] mean, float scale,
+      ChannelOrder order) {
+    int w = img.width(), h = img.height();
+    double s = (double) canvas / Math.min(w, h);
+    int sw = Math.max(canvas, (int) Math.round(w * s));
+    int sh = Math.max(canvas, (int) Math.round(h * s));
+    int x0 = (sw - canvas) / 2, y0 = (sh - canvas) / 2;
+    float[] out = new float[canvas * canvas * 3];
+    for (int y = 0; y < canvas; y++) {
+      double sy = Math.min(Math.max((y + y0 + 0.5) * ((double) h / sh) - 0.5, 0), h - 1);
+      for (int x = 0; x < canvas; x++) {
+        double sx = Math.min(Math.max((x + x0 + 0.5) * ((double) w / sw) - 0.5, 0), w - 1);
+        int ix = (int) sx, iy = (int) sy;
+        int ix1 = Math.min(ix + 1, w - 1), iy1 = Math.min(iy + 1, h - 1);
+        double tx = sx - ix, ty = sy - iy;
+        for (int c = 0; c < 3; c++) {
+          double top = img.at(ix, iy, c) * (1 - tx) + img.at(ix1, iy, c) * tx;
+          double bottom = img.at(ix, iy1, c) * (1 - tx) + img.at(ix1, iy1, c) * tx;
+          float v = (float) (top * (1 - ty) + bottom * ty);
+          int k = (y * canvas + x) * 3 + (order == ChannelOrder.BGR ? 2 - c : c);
+          out[k] = (v - (mean == null ? 0 : mean[k])) * scale;
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void assertBitsEqual(float[] want, float[] got, String what) {
+    assertEquals(want.length, got.length, what);
+    for (int i = 0; i < want.length; i++) {
+      if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
+        fail(what + ": value " + i + " is " + got[i] + ", the formula gives " + want[i]);
+      }
+    }
+  }
+
   @Test
   void cropFlipAndOffset() {
     Preprocessor p = new Preprocessor(227, null);
