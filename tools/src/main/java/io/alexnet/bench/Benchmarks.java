@@ -7,6 +7,7 @@ import io.alexnet.data.ImageFolder;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.export.ServingModel;
 import io.alexnet.graph.AlexNet;
+import io.alexnet.graph.FrozenWeights;
 import io.alexnet.graph.HostTensors;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.train.TrainConfig;
@@ -99,9 +100,14 @@ public final class Benchmarks {
     }
   }
 
-  /** Seconds per inference batch (probabilities fetched). */
+  /**
+   * Seconds per inference batch (probabilities fetched), on the graph eval and predict run
+   * (weights in variables), or with {@code frozen} on the same graph with its weights as
+   * constants ({@link FrozenWeights}). Warm-up batches are not timed, so the frozen graph's
+   * slow first batch (grappler going over its constants) does not show here.
+   */
   public static Timing inference(ModelConfig model, ConfigProto config, int batch, int warmup,
-      int runs) {
+      int runs, boolean frozen) {
     try (Graph g = new Graph()) {
       AlexNet net = AlexNet.build(g, model, AlexNet.Mode.INFERENCE);
       int s = model.imageSize();
@@ -110,17 +116,29 @@ public final class Benchmarks {
       for (int i = 0; i < x.length; i++) {
         x[i] = (float) rnd.nextGaussian();
       }
-      try (Session sess = new Session(g, config);
+      String in = net.images().op().name(), out = net.probabilities().op().name();
+      try (Session init = new Session(g, config);
           TFloat32 images = HostTensors.of(Shape.of(batch, s, s, 3), x)) {
-        sess.initialize();
-        return Timing.of(warmup, runs, () -> {
-          try (Result r = sess.runner().feed(net.images(), images).fetch(net.probabilities())
-              .run()) {
-            r.get(0);
-          }
-        });
+        init.initialize();
+        if (!frozen) {
+          return time(init, g, in, out, images, warmup, runs);
+        }
+        try (Graph fg = FrozenWeights.freeze(g, init, List.of(out));
+            Session sess = new Session(fg, config)) {
+          return time(sess, fg, in, out, images, warmup, runs);
+        }
       }
     }
+  }
+
+  private static Timing time(Session sess, Graph g, String in, String out, TFloat32 images,
+      int warmup, int runs) {
+    return Timing.of(warmup, runs, () -> {
+      try (Result r = sess.runner().feed(g.operation(in).output(0), images)
+          .fetch(g.operation(out).output(0)).run()) {
+        r.get(0);
+      }
+    });
   }
 
   /** {@code n} JPEG files of 500x375 (ImageNet's typical size) in four class folders. */

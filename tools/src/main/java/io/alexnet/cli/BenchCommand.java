@@ -63,6 +63,12 @@ final class BenchCommand implements Callable<Integer> {
       description = "TensorFlow inter-op threads (0: TensorFlow's default).")
   int interThreads;
 
+  @Option(names = "--weights", defaultValue = "variables",
+      description = "For --mode infer: variables (the graph eval, predict and a SavedModel"
+          + " run) or constants (the same graph frozen, an alternative BENCHMARKS.md measured"
+          + " and dropped). Default: ${DEFAULT-VALUE}.")
+  String weights;
+
   @Option(names = "--json", description = "One JSON object per measurement.")
   boolean json;
 
@@ -74,6 +80,9 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (!List.of("train", "infer", "pipeline", "serving", "all").contains(mode)) {
       throw new IllegalArgumentException("--mode must be train, infer, pipeline, serving or all");
+    }
+    if (!List.of("variables", "constants").contains(weights)) {
+      throw new IllegalArgumentException("--weights is variables or constants");
     }
     if (mode.equals("serving") && savedModel == null) {
       throw new IllegalArgumentException("--mode serving times an exported model: give --model"
@@ -105,7 +114,8 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
       if (mode.equals("infer") || mode.equals("all")) {
-        Timing t = Benchmarks.inference(model, config, b, warmup, steps);
+        Timing t = Benchmarks.inference(model, config, b, warmup, steps,
+            weights.equals("constants"));
         double gflops = 2.0 * macs * b / t.median() / 1e9;
         emit("infer", b, t.median(), t.quantile(0.1), t.quantile(0.9), gflops, limit, onednn);
       }
