@@ -7,8 +7,9 @@ import sun.misc.Signal;
 /**
  * Ctrl-C (SIGINT) and SIGTERM during {@code train}: the first asks the run to stop after the
  * step under way and save a checkpoint there; a second exits at once, as a user who presses
- * Ctrl-C twice expects. Java's shutdown hooks cannot do this: once a signal starts the JVM's
- * shutdown, the training thread gets no say, so the handler replaces the JVM's own.
+ * Ctrl-C twice expects. A shutdown hook could wait for the step and the save, but by then the
+ * JVM is on its way out and a second Ctrl-C cannot cut that short; so this replaces the JVM's
+ * own handlers.
  */
 final class StopOnSignal {
   private static final AtomicInteger RECEIVED = new AtomicInteger();
@@ -26,16 +27,16 @@ final class StopOnSignal {
           System.err.flush();
           Runtime.getRuntime().halt(exit);
         }
+        lastSignal = exit; // before the request: the run may end before this thread goes on
         if (!stop.request()) {
-          System.err.println("alexnet train: SIG" + s.getName() + " before the first step:"
-              + " exiting, with nothing to save");
+          System.err.println("alexnet train: SIG" + s.getName() + " with no training step"
+              + " under way: exiting");
           System.err.flush();
           Runtime.getRuntime().halt(exit);
         }
         System.err.println("alexnet train: SIG" + s.getName() + ": stopping after this step"
             + " and saving a checkpoint (send it again to exit at once)");
         System.err.flush();
-        lastSignal = exit;
       });
     }
   }
