@@ -18,7 +18,7 @@ import io.alexnet.report.CsvLogger;
 import io.alexnet.report.ProgressPrinter;
 import io.alexnet.report.TrainingPlot;
 import io.alexnet.runreport.RunReport;
-import io.alexnet.train.Checkpoints;
+import io.alexnet.train.CheckpointNotSaved;
 import io.alexnet.train.History;
 import io.alexnet.train.RunDir;
 import io.alexnet.train.StopRequest;
@@ -316,8 +316,7 @@ final class TrainCommand implements Callable<Integer> {
     try {
       h = prepared.fit(replicas).history();
     } catch (AlexNetException e) {
-      if (!follower && new Checkpoints(run.checkpoints(), Integer.MAX_VALUE).latest()
-          .isPresent()) {
+      if (e.getCause() instanceof CheckpointNotSaved) {
         System.err.println("alexnet train: " + e.getMessage());
         System.err.println("alexnet train: to continue, run the same command with --resume");
         return 2;

@@ -32,16 +32,16 @@ final class ClusterStart {
     this.say = say;
   }
 
-  /**
-   * Joins; {@code fresh} initializes the model from nothing (and sets the learning rate),
-   * {@code restored} receives a restored checkpoint's state.
-   */
   /** Takes a restored checkpoint's state (the schedule's position). */
   @FunctionalInterface
   interface Restored {
     void accept(PropertiesFile state) throws IOException;
   }
 
+  /**
+   * Joins; {@code fresh} initializes the model from nothing (and sets the learning rate),
+   * {@code restored} receives a restored checkpoint's state.
+   */
   ResumeState join(Optional<Path> latest, Runnable fresh, Restored restored,
       int batchesPerEpoch, int epochs) throws IOException {
     say.accept("connecting to the cluster as " + role + " (waits until every task is up)");

@@ -468,7 +468,7 @@ public final class Trainer implements AutoCloseable {
       return checkpoints.save(session, state.step(), st);
     } catch (IOException | RuntimeException e) {
       Optional<Path> intact = checkpoints.latest();
-      throw new IOException("could not save the checkpoint of step " + state.step() + " ("
+      throw new CheckpointNotSaved("could not save the checkpoint of step " + state.step() + " ("
           + e.getMessage() + "); training stopped. "
           + intact.map(p -> "The previous checkpoint, " + p + ", is intact: make room or fix"
               + " the disk, then resume the run from it.")
