@@ -70,6 +70,7 @@ interface StepRunner {
 
       @Override
       public long after(Result r, long before) {
+        long start = System.nanoTime();
         try {
           if (role.chief()) {
             try (Result done = session.runner().addTarget(s.round()).setOptions(limit).run()) {
@@ -84,8 +85,10 @@ interface StepRunner {
               role.index());
           String waitedFor = role.chief() ? "every worker's gradients"
               : "the chief's update (worker task 0)";
+          // The deadline, or an earlier error (a ps task that went away): say how long it was.
+          long waited = Math.round((System.nanoTime() - start) / 1e9);
           throw new IllegalStateException("synchronous step " + before + ": waited "
-              + role.waitLimit().toSeconds() + " s for " + waitedFor + " in vain ("
+              + waited + " s for " + waitedFor + " in vain ("
               + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "). "
               + (silent.isEmpty() ? "Every task still answers, so one is stalled."
                   : "Not answering: " + String.join(", ", silent) + ".")
