@@ -12,7 +12,13 @@ final class Scratch {
   static Path folder(String name) {
     try {
       Path p = Files.createTempDirectory("alexnet-fuzz-" + name);
-      p.toFile().deleteOnExit();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          io.alexnet.io.AtomicFiles.deleteTree(p);
+        } catch (IOException e) {
+          // a temporary folder left behind is not worth failing the run for
+        }
+      }));
       return p;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

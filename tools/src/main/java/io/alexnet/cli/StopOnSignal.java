@@ -9,7 +9,8 @@ import sun.misc.Signal;
  * step under way and save a checkpoint there; a second exits at once, as a user who presses
  * Ctrl-C twice expects. A shutdown hook could wait for the step and the save, but by then the
  * JVM is on its way out and a second Ctrl-C cannot cut that short; so this replaces the JVM's
- * own handlers.
+ * own handlers, through {@code sun.misc.Signal} (module jdk.unsupported), the JDK's only way to
+ * handle a signal, which is why javac warns about this class.
  */
 final class StopOnSignal {
   private static final AtomicInteger RECEIVED = new AtomicInteger();
