@@ -28,6 +28,9 @@ public final class PropertiesFile {
   }
 
   public static PropertiesFile read(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(file + " does not exist (or is not a file)");
+    }
     if (Files.size(file) > MAX_BYTES) {
       throw new IOException(file + " is " + Files.size(file) + " bytes, too large for a"
           + " properties file this program wrote");
