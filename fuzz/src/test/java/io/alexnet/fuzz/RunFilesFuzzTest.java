@@ -2,6 +2,7 @@ package io.alexnet.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.alexnet.data.DataStats;
+import io.alexnet.io.PropertiesFile;
 import io.alexnet.train.Checkpoints;
 import io.alexnet.train.ResumeState;
 import io.alexnet.train.RunDir;
@@ -37,7 +38,7 @@ class RunFilesFuzzTest {
       run.inputScale();
       run.channelOrder();
     }, refusals);
-    Contract.returnsOrRefuses(() -> ResumeState.of(state), refusals);
+    Contract.returnsOrRefuses(() -> ResumeState.of(PropertiesFile.read(state)), refusals);
     Contract.returnsOrRefuses(() -> DataStats.load(run.stats()), refusals);
   }
 }

@@ -9,14 +9,12 @@ import io.alexnet.train.EvalShard;
 import io.alexnet.train.RunDir;
 import io.alexnet.train.TinyRun;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.CRC32;
 
 /**
  * Writes the seed corpus the fuzz targets start from: valid files of every format, made by
@@ -64,7 +62,7 @@ public final class SeedCorpus {
     Files.write(image.resolve("rgb.jpg"), jpg);
     Files.write(image.resolve("rgb.bmp"), bmp);
     Files.write(image.resolve("rgb.gif"), gif);
-    Files.write(image.resolve("claims-100000x100000.png"), pngClaiming(100_000, 100_000));
+    Files.write(image.resolve("claims-100000x100000.png"), Synthetic.pngHeader(100_000, 100_000));
 
     Path example = seeds(root, "ExampleFuzzTest", "example");
     Files.write(example.resolve("png"), Synthetic.example(png, 3));
@@ -105,21 +103,5 @@ public final class SeedCorpus {
 
   private static Path seeds(Path root, String target, String method) throws IOException {
     return Files.createDirectories(root.resolve(target + "Inputs").resolve(method));
-  }
-
-  /** A PNG signature and IHDR chunk (with its CRC) claiming w x h pixels, and no image data. */
-  static byte[] pngClaiming(int w, int h) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    DataOutputStream d = new DataOutputStream(out);
-    d.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-    ByteBuffer ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-        .putInt(w).putInt(h).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0)
-        .put((byte) 0);
-    CRC32 crc = new CRC32();
-    crc.update(ihdr.array());
-    d.writeInt(13);
-    d.write(ihdr.array());
-    d.writeInt((int) crc.getValue());
-    return out.toByteArray();
   }
 }

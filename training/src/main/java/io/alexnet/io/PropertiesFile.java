@@ -88,11 +88,7 @@ public final class PropertiesFile {
   }
 
   public long longInteger(String key) throws IOException {
-    try {
-      return Long.parseLong(text(key).trim());
-    } catch (NumberFormatException e) {
-      throw bad(key, "a whole number");
-    }
+    return number(key, "a whole number", Long::parseLong);
   }
 
   public long longInteger(String key, long fallback) throws IOException {
@@ -100,11 +96,7 @@ public final class PropertiesFile {
   }
 
   public double decimal(String key) throws IOException {
-    try {
-      return Double.parseDouble(text(key).trim());
-    } catch (NumberFormatException e) {
-      throw bad(key, "a number");
-    }
+    return number(key, "a number", Double::parseDouble);
   }
 
   public double decimal(String key, double fallback) throws IOException {
@@ -114,15 +106,21 @@ public final class PropertiesFile {
   /** A value that must be one of a fixed set of names (a variant, a channel order). */
   public <T> T parsed(String key, String fallback, java.util.function.Function<String, T> parse)
       throws IOException {
-    String v = text(key, fallback);
-    if (v == null) {
-      v = text(key);
-    }
+    String v = fallback == null ? text(key) : text(key, fallback);
     try {
       return parse.apply(v);
     } catch (IllegalArgumentException e) {
       throw new IOException(file + ": '" + key + "' is '" + abbreviate(v) + "': "
           + e.getMessage());
+    }
+  }
+
+  private <T> T number(String key, String what, java.util.function.Function<String, T> parse)
+      throws IOException {
+    try {
+      return parse.apply(text(key).trim());
+    } catch (NumberFormatException e) {
+      throw bad(key, what);
     }
   }
 

@@ -2,7 +2,6 @@ package io.alexnet.train;
 
 import io.alexnet.io.PropertiesFile;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Properties;
 
 /**
@@ -49,10 +48,5 @@ public record ResumeState(int epoch, int batch, long step, double lossSum, long 
         p.decimal("epoch.loss_sum", 0), p.longInteger("epoch.correct", 0),
         p.longInteger("epoch.correct5", 0), p.longInteger("epoch.seen", 0),
         p.integer("epoch.bad", 0));
-  }
-
-  /** The state saved in a checkpoint's state.properties. */
-  public static ResumeState of(Path stateFile) throws IOException {
-    return of(PropertiesFile.read(stateFile));
   }
 }

@@ -22,10 +22,6 @@ public final class StopRequest {
     return false;
   }
 
-  public synchronized boolean requested() {
-    return requested;
-  }
-
   /** The trainer that hears the request from now on (null: none). */
   public synchronized void attach(Trainer t) {
     trainer = t;

@@ -163,23 +163,8 @@ class ReadersTest {
     assertEquals(1, t.badAtOpen());
 
     BadExampleException png = assertThrows(BadExampleException.class,
-        () -> RgbImage.decode(pngHeader(100_000, 100_000)));
+        () -> RgbImage.decode(Synthetic.pngHeader(100_000, 100_000)));
     assertTrue(png.getMessage().contains("claims 100000x100000 pixels"), png.getMessage());
-  }
-
-  /** A PNG signature and a valid IHDR chunk, with no pixel data behind it. */
-  static byte[] pngHeader(int w, int h) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    java.io.DataOutputStream d = new java.io.DataOutputStream(out);
-    d.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-    java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(17).put(new byte[] {'I', 'H', 'D', 'R'})
-        .putInt(w).putInt(h).put(new byte[] {8, 2, 0, 0, 0});
-    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-    crc.update(ihdr.array());
-    d.writeInt(13);
-    d.write(ihdr.array());
-    d.writeInt((int) crc.getValue());
-    return out.toByteArray();
   }
 
   @Test

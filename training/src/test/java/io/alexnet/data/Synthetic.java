@@ -137,4 +137,22 @@ public final class Synthetic {
                 .setInt64List(Int64List.newBuilder().addValue(label)).build()))
         .build().toByteArray();
   }
+
+  /**
+   * A PNG signature and a valid IHDR chunk (its CRC included) claiming {@code w} x {@code h}
+   * pixels, with no image data behind it: a header that lies about the size.
+   */
+  public static byte[] pngHeader(int w, int h) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    DataOutputStream d = new DataOutputStream(out);
+    d.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(17)
+        .put(new byte[] {'I', 'H', 'D', 'R'}).putInt(w).putInt(h).put(new byte[] {8, 2, 0, 0, 0});
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(ihdr.array());
+    d.writeInt(13);
+    d.write(ihdr.array());
+    d.writeInt((int) crc.getValue());
+    return out.toByteArray();
+  }
 }
