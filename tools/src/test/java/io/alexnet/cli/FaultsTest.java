@@ -202,7 +202,10 @@ class FaultsTest {
   }
 
   private Process trainInAnotherJvm(Path run, String... more) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
+    // A job that a non-interactive shell starts in the background (a build run with '&')
+    // inherits SIGINT ignored, which would stay ignored in the child and lose the test's
+    // Ctrl-C; env --default-signal (GNU coreutils 8.31 and later) hands the child the default.
+    List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT",
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
         "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
         Main.class.getName(), "train", "--data", data().toString(), "--out", run.toString(),
