@@ -104,10 +104,11 @@ public final class Benchmarks {
    * Seconds per inference batch (probabilities fetched), on the graph eval and predict run
    * (weights in variables), or with {@code frozen} on the same graph with its weights as
    * constants ({@link FrozenWeights}). Warm-up batches are not timed, so the frozen graph's
-   * slow first batch (grappler going over its constants) does not show here.
+   * slow first batch (grappler going over its constants) does not show here. With a non-null
+   * {@code profile}, one more batch runs traced and its per-op-type times go there.
    */
   public static Timing inference(ModelConfig model, ConfigProto config, int batch, int warmup,
-      int runs, boolean frozen) {
+      int runs, boolean frozen, java.util.function.Consumer<String> profile) {
     try (Graph g = new Graph()) {
       AlexNet net = AlexNet.build(g, model, AlexNet.Mode.INFERENCE);
       int s = model.imageSize();
@@ -121,24 +122,35 @@ public final class Benchmarks {
           TFloat32 images = HostTensors.of(Shape.of(batch, s, s, 3), x)) {
         init.initialize();
         if (!frozen) {
-          return time(init, g, in, out, images, warmup, runs);
+          return time(init, g, in, out, images, warmup, runs, profile);
         }
         try (Graph fg = FrozenWeights.freeze(g, init, List.of(out));
             Session sess = new Session(fg, config)) {
-          return time(sess, fg, in, out, images, warmup, runs);
+          return time(sess, fg, in, out, images, warmup, runs, profile);
         }
       }
     }
   }
 
   private static Timing time(Session sess, Graph g, String in, String out, TFloat32 images,
-      int warmup, int runs) {
-    return Timing.of(warmup, runs, () -> {
+      int warmup, int runs, java.util.function.Consumer<String> profile) {
+    Timing t = Timing.of(warmup, runs, () -> {
       try (Result r = sess.runner().feed(g.operation(in).output(0), images)
           .fetch(g.operation(out).output(0)).run()) {
         r.get(0);
       }
     });
+    if (profile != null) {
+      try (Result r = sess.runner().feed(g.operation(in).output(0), images)
+          .fetch(g.operation(out).output(0))
+          .setOptions(RunOptions.newBuilder()
+              .setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build())
+          .runAndFetchMetadata()) {
+        profile.accept(StepProfile.format(
+            StepProfile.byOpType(g, r.getMetadata().orElseThrow()), 15));
+      }
+    }
+    return t;
   }
 
   /** {@code n} JPEG files of 500x375 (ImageNet's typical size) in four class folders. */

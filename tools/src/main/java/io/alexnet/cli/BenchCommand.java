@@ -73,7 +73,8 @@ final class BenchCommand implements Callable<Integer> {
   boolean json;
 
   @Option(names = "--profile",
-      description = "After timing, trace one training step and print op time per op type.")
+      description = "After timing, trace one training step or inference batch and print op"
+          + " time per op type.")
   boolean profile;
 
   @Override
@@ -114,10 +115,14 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
       if (mode.equals("infer") || mode.equals("all")) {
+        StringBuilder where = new StringBuilder();
         Timing t = Benchmarks.inference(model, config, b, warmup, steps,
-            weights.equals("constants"));
+            weights.equals("constants"), profile ? where::append : null);
         double gflops = 2.0 * macs * b / t.median() / 1e9;
         emit("infer", b, t.median(), t.quantile(0.1), t.quantile(0.9), gflops, limit, onednn);
+        if (profile) {
+          System.out.print(where);
+        }
       }
       if (savedModel != null && (mode.equals("serving") || mode.equals("all"))) {
         Path dir = Files.createTempDirectory("alexnet-bench-");

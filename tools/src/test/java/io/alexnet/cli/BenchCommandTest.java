@@ -57,6 +57,19 @@ class BenchCommandTest {
     assertEquals("2", cli("bench", "--mode", "fly")[0]);
   }
 
+  @Test
+  void inferenceProfileNamesTheNetworksOps() {
+    String[] r = cli("bench", "--mode", "infer", "--batch", "2", "--steps", "1", "--warmup", "0",
+        "--matmul", "256", "--classes", "10", "--profile");
+    assertEquals("0", r[0], r[1] + r[2]);
+    assertTrue(r[1].contains("op time by type"), r[1]);
+    // The inference graph's own ops, not the training step's: LRN as TensorFlow's op, and no
+    // gradient kernels.
+    assertTrue(r[1].lines().anyMatch(l -> l.trim().startsWith("LRN ")), r[1]);
+    assertTrue(r[1].lines().anyMatch(l -> l.contains("Conv2D")), r[1]);
+    assertFalse(r[1].contains("Backprop"), r[1]);
+  }
+
   /**
    * --mode serving times an exported model's two signatures: float images through
    * serving_default, JPEG files through classify_images.
