@@ -43,7 +43,8 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "0", description = "First N examples only (0: all).")
   int limit;
 
-  @Option(names = "--workers", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--workers", defaultValue = "2",
+      description = "Threads that decode and pre-process images. Default: ${DEFAULT-VALUE}.")
   int workers;
 
   @Option(names = "--label-base", defaultValue = "1", description = "For TFRecords.")
@@ -192,8 +193,10 @@ final class EvalCommand implements Callable<Integer> {
       StringBuilder sb = new StringBuilder();
       sb.append(String.format(Locale.ROOT,
           "{\"examples\":%d,\"skipped\":%d,\"crops\":%d,\"top1_error\":%.6f,\"top5_error\":%.6f,"
-              + "\"images_per_second\":%.2f,\"per_class_accuracy\":{", r.examples(), r.bad(),
-          crops, r.top1Error(), r.top5Error(), r.imagesPerSecond()));
+              + "\"images_per_second\":%.2f,\"seconds\":%.3f,\"data_wait_seconds\":%s,"
+              + "\"per_class_accuracy\":{", r.examples(), r.bad(), crops, r.top1Error(),
+          r.top5Error(), r.imagesPerSecond(), r.seconds(), Double.isNaN(r.waitSeconds()) ? "null"
+              : String.format(Locale.ROOT, "%.3f", r.waitSeconds())));
       for (int c = 0; c < acc.length; c++) {
         sb.append(c == 0 ? "" : ",").append('"').append(name(labels, c).replace("\"", "\\\""))
             .append("\":").append(Double.isNaN(acc[c]) ? "null"
@@ -205,6 +208,9 @@ final class EvalCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "%d images (%d unreadable skipped), %d crop%s: top-1 error"
           + " %.4f, top-5 error %.4f, %.1f images/s%n", r.examples(), r.bad(), crops,
           crops == 1 ? "" : "s", r.top1Error(), r.top5Error(), r.imagesPerSecond());
+      if (!Double.isNaN(r.waitSeconds())) {
+        System.out.println(timeLine(r, workers));
+      }
       for (int c = 0; c < acc.length; c++) {
         System.out.printf(Locale.ROOT, "  %-20s %s%n", name(labels, c),
             Double.isNaN(acc[c]) ? "(no examples)" : String.format(Locale.ROOT, "%.4f", acc[c]));
@@ -212,6 +218,20 @@ final class EvalCommand implements Callable<Integer> {
       System.out.println("confusion matrix: " + dir.resolve("confusion.csv")
           + (png ? " and " + dir.resolve("confusion.png") : ""));
     }
+  }
+
+  /**
+   * Where the time went: the model waiting for decoded images means decoding is the limit (the
+   * wait for the first batch is always there), and more decoding threads help if cores are idle.
+   */
+  static String timeLine(EvalResult r, int workers) {
+    String line = String.format(Locale.ROOT, "time: %.1f s, of which %.1f s waiting for decoded"
+        + " images", r.seconds(), r.waitSeconds());
+    if (r.waitSeconds() > 0.25 * r.seconds() && r.seconds() > 5) {
+      line += String.format(Locale.ROOT, " (decoding limits the speed: if the machine has idle"
+          + " cores, try --workers %d)", 2 * Math.max(1, workers));
+    }
+    return line;
   }
 
   static int[] parseShard(String s) {

@@ -153,6 +153,10 @@ class ModelToolsTest {
     assertEquals(field(a[1], "top1_error"), field(b[1], "top1_error"));
     assertEquals(field(a[1], "top5_error"), field(b[1], "top5_error"));
     assertTrue(a[1].contains("\"examples\":64"), a[1]);
+    // Where the time went: the wait for decoded images is part of the evaluation's time.
+    double seconds = Double.parseDouble(field(a[1], "seconds"));
+    double waiting = Double.parseDouble(field(a[1], "data_wait_seconds"));
+    assertTrue(waiting >= 0 && waiting <= seconds, a[1]);
     // Two short epochs: not good yet, but no longer guessing (chance on four classes is 0.75;
     // TrainerTest checks real learning).
     double top1 = Double.parseDouble(field(a[1], "top1_error"));
@@ -164,6 +168,7 @@ class ModelToolsTest {
         "--crops", "10", "--limit", "16", "--out", tmp.resolve("eval10").toString());
     assertEquals("0", ten[0], ten[2]);
     assertTrue(ten[1].contains("16 images (0 unreadable skipped), 10 crops"), ten[1]);
+    assertTrue(ten[1].contains("waiting for decoded images"), ten[1]);
   }
 
   @Test

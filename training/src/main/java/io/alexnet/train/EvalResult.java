@@ -4,10 +4,14 @@ package io.alexnet.train;
  * Top-1 and top-5 error over a dataset, with the confusion matrix.
  *
  * @param confusion confusion[true][predicted] counts
+ * @param seconds the evaluation's wall time, from starting the loader to the last result
+ * @param waitSeconds of that, the time the model sat waiting for decoded batches: near 0 when
+ *     decoding keeps ahead, most of {@code seconds} when decoding is what limits the speed; NaN
+ *     where not measured (results rebuilt from saved counts)
  */
 public record EvalResult(
     int examples, int bad, double top1Error, double top5Error, long[][] confusion,
-    double seconds) {
+    double seconds, double waitSeconds) {
 
   /** A result from counts: top-1 comes from the confusion matrix's diagonal. */
   public static EvalResult of(int examples, int bad, long top5Hits, long[][] confusion,
@@ -17,7 +21,8 @@ public record EvalResult(
       top1 += confusion[c][c];
     }
     return new EvalResult(examples, bad, examples == 0 ? Double.NaN : 1 - (double) top1 / examples,
-        examples == 0 ? Double.NaN : 1 - (double) top5Hits / examples, confusion, seconds);
+        examples == 0 ? Double.NaN : 1 - (double) top5Hits / examples, confusion, seconds,
+        Double.NaN);
   }
 
   /** Examples whose label was among the five most probable classes. */

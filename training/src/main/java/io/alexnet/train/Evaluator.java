@@ -53,7 +53,7 @@ public final class Evaluator {
     if (crops == 1) {
       try (BatchLoader loader = BatchLoader.evaluation(data, pre, batchSize, workers)) {
         while (loader.hasNext()) {
-          BatchLoader.Batch b = loader.next();
+          BatchLoader.Batch b = t.take(loader);
           t.bad += b.bad();
           if (b.size() > 0) {
             t.score(model.probabilities(b.images(), b.size()), b.labels(), b.size(), confusion);
@@ -67,7 +67,7 @@ public final class Evaluator {
     double secs = (System.nanoTime() - start) / 1e9;
     int n = t.n;
     return new EvalResult(n, t.bad, n == 0 ? Double.NaN : 1 - (double) t.top1 / n,
-        n == 0 ? Double.NaN : 1 - (double) t.top5 / n, confusion, secs);
+        n == 0 ? Double.NaN : 1 - (double) t.top5 / n, confusion, secs, t.waitNanos / 1e9);
   }
 
   /**
@@ -79,7 +79,7 @@ public final class Evaluator {
     try (BatchLoader loader = BatchLoader.builder(data, pre).batchSize(Math.max(1, batchSize / 10))
         .workers(workers).tenPatches().build()) {
       while (loader.hasNext()) {
-        BatchLoader.Batch b = loader.next();
+        BatchLoader.Batch b = t.take(loader);
         t.bad += b.bad();
         if (b.size() > 0) {
           float[] p = model.probabilities(b.images(), b.size() * 10);
@@ -101,6 +101,15 @@ public final class Evaluator {
 
   private static final class Tally {
     int n, bad, top1, top5;
+    long waitNanos;
+
+    /** The loader's next batch, counting the time spent waiting for it. */
+    BatchLoader.Batch take(BatchLoader loader) {
+      long t0 = System.nanoTime();
+      BatchLoader.Batch b = loader.next();
+      waitNanos += System.nanoTime() - t0;
+      return b;
+    }
 
     void score(float[] p, int[] labels, int count, long[][] confusion) {
       int width = p.length / count;

@@ -176,4 +176,39 @@ class EvaluatorTest {
     assertEquals(canvas[(14 * 256 + 14) * 3], ten[8 * per]); // the centre
     assertEquals(canvas[(14 * 256 + 14 + 226) * 3], ten[9 * per]); // the centre, mirrored
   }
+
+  @Test
+  void theTimeWaitingForDecodedImagesIsMeasured() {
+    // Decoding that takes 20 ms an image on one thread, a model that takes no time: the model
+    // waits for every batch, so the wait is at least the decoding time and at most the whole.
+    int side = 10;
+    Preprocessor pre = new Preprocessor(8, null);
+    Dataset slow = dataset(10, new int[10], 2, side, i -> {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return flat(side, i);
+    });
+    Classifier instant = (x, n) -> new float[n * 2];
+    EvalResult decodingBound = Evaluator.evaluate(instant, slow, pre, 5, 1, 1);
+    assertTrue(decodingBound.waitSeconds() >= 0.19, decodingBound.toString());
+    assertTrue(decodingBound.waitSeconds() <= decodingBound.seconds(), decodingBound.toString());
+
+    // Decoding that takes no time, a model that takes 50 ms a batch: the loader keeps ahead, so
+    // the model waits for (about) nothing but the first batch, a small part of the time.
+    Dataset quick = dataset(10, new int[10], 2, side, i -> flat(side, i));
+    Classifier slowModel = (x, n) -> {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return new float[n * 2];
+    };
+    EvalResult modelBound = Evaluator.evaluate(slowModel, quick, pre, 2, 1, 1);
+    assertTrue(modelBound.seconds() >= 0.25, modelBound.toString());
+    assertTrue(modelBound.waitSeconds() < modelBound.seconds() / 2, modelBound.toString());
+  }
 }
