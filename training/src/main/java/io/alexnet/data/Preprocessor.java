@@ -187,11 +187,12 @@ public final class Preprocessor {
       row[k] = y;
       double[] v = values[k];
       int base = y * w * 3;
-      for (int x = 0; x < side; x++) {
+      for (int x = 0, j = 0; x < side; x++, j += 3) {
         int a = base + ix[x] * 3, c = base + ix1[x] * 3;
-        for (int ch = 0; ch < 3; ch++) {
-          v[x * 3 + ch] = (px[a + ch] & 0xff) * ux[x] + (px[c + ch] & 0xff) * tx[x];
-        }
+        double u = ux[x], t = tx[x];
+        v[j] = (px[a] & 0xff) * u + (px[c] & 0xff) * t;
+        v[j + 1] = (px[a + 1] & 0xff) * u + (px[c + 1] & 0xff) * t;
+        v[j + 2] = (px[a + 2] & 0xff) * u + (px[c + 2] & 0xff) * t;
       }
       return v;
     }
