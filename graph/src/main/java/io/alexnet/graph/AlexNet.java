@@ -274,15 +274,14 @@ public final class AlexNet implements TrainingNetwork {
   }
 
   /**
-   * One LRN op. Training writes the formula out (its backward step reuses the forward's
-   * denominators); inference runs TensorFlow's LRN kernel, which is as fast forward and keeps
-   * SavedModels to standard ops.
+   * One LRN layer, the formula written out in standard ops (Section 3.3). Training's backward
+   * step reuses its denominators; inference runs it too, 8% faster than TensorFlow's LRN kernel
+   * (BENCHMARKS.md).
    */
   private Operand<TFloating> lrn(String layer, int t, Operand<TFloating> x) {
     Ops o = layerOps(layer, t);
     int stage = handStage(layer);
-    Lrn l = mode == Mode.TRAIN ? Lrn.writtenOut(o, stage, x, config.lrn())
-        : Lrn.op(o, stage, x, config.lrn());
+    Lrn l = Lrn.writtenOut(o, stage, x, config.lrn());
     handGradients.add(l);
     Operand<TFloating> r = generic(l.output());
     addRow(layer, t, r, 0, 0);

@@ -4,8 +4,6 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.nn.LocalResponseNormalization;
-import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TFloating;
 
 /**
@@ -17,15 +15,15 @@ import org.tensorflow.types.family.TFloating;
  *   n_i = k + alpha * sum over j in N(i) of x_j^2,   y_i = x_i * n_i^-beta
  * </pre>
  *
- * <p>Two ways to build the forward: {@link #op} is TensorFlow's LRN kernel (float32 only), what
- * inference graphs and SavedModels run; {@link #writtenOut} spells the formula out in the
- * network's precision, the window sum as a MatMul with a banded channels x channels matrix, and
- * keeps n and n^-beta for the backward step. Training uses the second: TensorFlow's registered
- * gradient for the LRN op drops the op's constants (wrong for the paper's), its LRNGrad kernel
- * recomputes n with a per-element pow, and TF Java cannot replace a registered gradient.
+ * <p>The forward is the formula spelled out in the network's precision: the window sum as a
+ * MatMul with a banded channels x channels matrix, n^-beta as rsqrt and sqrt, and n and n^-beta
+ * kept for the backward step. TensorFlow's own LRN op is not used: its registered gradient
+ * drops the op's constants (wrong for the paper's), its LRNGrad kernel recomputes n with a
+ * per-element pow, TF Java cannot replace a registered gradient, and forward it is slower
+ * (its window sum runs through Eigen in small blocks and its power as exp(log(n) * -beta)).
  *
- * @param norm n, as [pixels, channels] rows; null for {@link #op}
- * @param scale n^-beta, as [pixels, channels] rows; null for {@link #op}
+ * @param norm n, as [pixels, channels] rows
+ * @param scale n^-beta, as [pixels, channels] rows
  */
 public record Lrn(
     int stage,
@@ -37,22 +35,6 @@ public record Lrn(
     float bias,
     float alpha,
     float beta) implements HandGradient {
-
-  /** TensorFlow's LRN op with constants {@code c}, cast around it for a float64 network. */
-  @SuppressWarnings("unchecked")
-  static Lrn op(Ops o, int stage, Operand<TFloating> x, LrnSettings c) {
-    boolean is32 = x.type() == (Class<?>) TFloat32.class;
-    Operand<TFloat32> in = is32 ? (Operand<TFloat32>) (Operand<?>) x
-        : o.dtypes.cast(x, TFloat32.class);
-    var y = o.nn.localResponseNormalization(in,
-        LocalResponseNormalization.depthRadius(c.depthRadius()),
-        LocalResponseNormalization.bias(c.bias()),
-        LocalResponseNormalization.alpha(c.alpha()),
-        LocalResponseNormalization.beta(c.beta()));
-    Operand<? extends TFloating> out = is32 ? y : o.dtypes.cast(y, x.type());
-    return new Lrn(stage, x.asOutput(), out.asOutput(), null, null,
-        c.depthRadius(), c.bias(), c.alpha(), c.beta());
-  }
 
   /** The formula written out with constants {@code s}, in {@code x}'s precision. */
   static Lrn writtenOut(Ops o, int stage, Operand<TFloating> x, LrnSettings s) {
@@ -88,10 +70,6 @@ public record Lrn(
   @Override
   @SuppressWarnings("unchecked")
   public Output<?> inputGradient(Graph graph, Output<?> upstream, String scope) {
-    if (norm == null) {
-      throw new IllegalStateException("this LRN is TensorFlow's op, which has no usable gradient;"
-          + " build the network in TRAIN mode to differentiate it");
-    }
     Ops o = besideForward(graph, scope);
     int c = (int) input.shape().get(3);
     Class<TFloating> type = (Class<TFloating>) input.type();

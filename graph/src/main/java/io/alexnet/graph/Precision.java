@@ -6,8 +6,7 @@ import org.tensorflow.types.family.TFloating;
 
 /**
  * Floating-point type of the network. FLOAT64 exists for gradient checks against finite
- * differences: a training graph is then float64 throughout (its LRN is written out); an
- * inference graph runs TensorFlow's float32-only LRN kernel between two casts.
+ * differences: the graph is then float64 throughout.
  */
 public enum Precision {
   FLOAT32(TFloat32.class),

@@ -13,9 +13,10 @@ import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.nn.LocalResponseNormalization;
 import org.tensorflow.types.TFloat32;
 
-/** The network's LRN op against the paper's formula (Section 3.3) computed here in plain Java. */
+/** The network's LRN against the paper's formula (Section 3.3) computed here in plain Java. */
 class LrnTest {
 
   /** b_i = a_i / (k + alpha * sum_{j=max(0,i-n/2)}^{min(N-1,i+n/2)} a_j^2)^beta, per pixel. */
@@ -39,7 +40,7 @@ class LrnTest {
     return k + alpha * sum;
   }
 
-  /** Inference runs TensorFlow's LRN kernel, training the formula written out: both must match. */
+  /** Inference and training graphs both write the formula out; both must match it. */
   @ParameterizedTest
   @EnumSource(AlexNet.Mode.class)
   void networkLrnIsThePapersFormulaWithItsConstants(AlexNet.Mode mode) {
@@ -105,6 +106,44 @@ class LrnTest {
     }
   }
 
+  /** TensorFlow's LRN op with the paper's constants (what inference graphs used to run). */
+  private static Output<TFloat32> tensorflowsLrn(Ops tf, Output<TFloat32> x) {
+    return tf.nn.localResponseNormalization(x, LocalResponseNormalization.depthRadius(2L),
+        LocalResponseNormalization.bias(2f), LocalResponseNormalization.alpha(1e-4f),
+        LocalResponseNormalization.beta(0.75f)).asOutput();
+  }
+
+  /**
+   * The written-out form against TensorFlow's LRN op on the same float32 input: they differ
+   * only in rounding (rsqrt and sqrt against exp and log), so an evaluation's numbers stay
+   * those TensorFlow's op gave, within float rounding.
+   */
+  @Test
+  void writtenOutAgreesWithTensorflowsLrnOpToFloatRounding() {
+    try (Graph g = new Graph()) {
+      AlexNet net = AlexNet.build(g,
+          ModelConfig.builder().width(0.25).imageSize(67).build(), AlexNet.Mode.INFERENCE);
+      Lrn lrn = net.lrns().get(2); // conv2's LRN on tower A
+      @SuppressWarnings("unchecked")
+      Output<TFloat32> reference = tensorflowsLrn(Ops.create(g),
+          (Output<TFloat32>) (Output<?>) lrn.input());
+      long[] d = lrn.input().shape().asArray();
+      Shape shape = Shape.of(4, d[1], d[2], d[3]);
+      double[] a = new Random(13).doubles(shape.size(), 0, 150).toArray();
+      try (Session s = new Session(g);
+          Tensor in = HostTensors.of(Precision.FLOAT32, shape, a);
+          Result r = s.runner().feed(lrn.input(), in).fetch(lrn.output()).fetch(reference)
+              .run()) {
+        double[] ours = HostTensors.doubles(r.get(0)), theirs = HostTensors.doubles(r.get(1));
+        double worst = 0;
+        for (int i = 0; i < a.length; i++) {
+          worst = Math.max(worst, Math.abs(ours[i] - theirs[i]) / Math.max(theirs[i], 1e-6));
+        }
+        assertTrue(worst < 2e-6, "worst relative difference " + worst);
+      }
+    }
+  }
+
   /**
    * Why the network does not use TensorFlow's gradient for its LRN op: the registered gradient
    * builds LRNGrad without the op's depth_radius, bias, alpha and beta. If this starts to fail,
@@ -115,12 +154,15 @@ class LrnTest {
     try (Graph g = new Graph()) {
       AlexNet net = AlexNet.build(g,
           ModelConfig.builder().width(0.25).imageSize(67).build(), AlexNet.Mode.INFERENCE);
-      Lrn lrn = net.lrns().get(2);
-      var upstream = Ops.create(g).placeholder(TFloat32.class);
-      Output<?> dx = g.addGradients("builtin", new Output<?>[] {lrn.output()},
-          new Output<?>[] {lrn.input()}, new Output<?>[] {upstream.asOutput()})[0];
+      Ops tf = Ops.create(g);
+      var x = tf.placeholder(TFloat32.class,
+          org.tensorflow.op.core.Placeholder.shape(net.lrns().get(2).input().shape()));
+      Output<TFloat32> y = tensorflowsLrn(tf, x.asOutput());
+      var upstream = tf.placeholder(TFloat32.class);
+      Output<?> dx = g.addGradients("builtin", new Output<?>[] {y},
+          new Output<?>[] {x.asOutput()}, new Output<?>[] {upstream.asOutput()})[0];
       AssertionError wrong = assertThrows(AssertionError.class,
-          () -> assertGradientIsThePapers(g, lrn.input(), upstream.asOutput(), dx, 0.05));
+          () -> assertGradientIsThePapers(g, x.asOutput(), upstream.asOutput(), dx, 0.05));
       assertTrue(wrong.getMessage().contains("worst error"), wrong.getMessage());
     }
   }

@@ -4,6 +4,7 @@ import io.alexnet.export.ServingModel;
 import io.alexnet.graph.AlexNet;
 import io.alexnet.graph.HostTensors;
 import io.alexnet.graph.LrnSettings;
+import io.alexnet.graph.ModelConfig;
 import io.alexnet.train.Checkpoints;
 import io.alexnet.train.RunDir;
 import java.io.IOException;
@@ -21,52 +22,79 @@ import org.tensorflow.proto.NodeDef;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The values of a trained AlexNet's variables and the constants of its LRN layers, copied out
- * of a TensorFlow inference graph: everything another format needs to run the same network.
+ * The values of a trained AlexNet's variables and the constants of its LRN layers: everything
+ * another format needs to run the same network. The variables are copied out of a TensorFlow
+ * inference graph; the LRN constants come from the run's settings (which a SavedModel carries
+ * in its assets), or, for a SavedModel exported before LRN was written out in standard ops and
+ * without settings, from its LRN ops' attributes.
  *
  * @param variables by TensorFlow name ({@code conv1/A/weights}, {@code fc8/biases}, ...), in
  *     the graph's order; kernels HWIO, dense weights [inputs, outputs]
- * @param lrn by layer ({@code lrn1}, {@code lrn2}): the LRN ops' attributes, across towers when
- *     a two-tower network has one op in the layer
+ * @param lrn by layer ({@code lrn1}, {@code lrn2})
  */
 public record TrainedWeights(Map<String, HostArray> variables, Map<String, LrnSettings> lrn) {
 
+  private static final List<String> LRN_LAYERS = List.of("lrn1", "lrn2");
+
   /** The variables of checkpoint {@code ckpt} of a training run, in its inference graph. */
   public static TrainedWeights fromCheckpoint(RunDir run, Path ckpt) throws IOException {
+    ModelConfig model = run.model();
     try (Graph g = new Graph()) {
-      AlexNet.build(g, run.model().unpinned(), AlexNet.Mode.INFERENCE);
+      AlexNet.build(g, model.unpinned(), AlexNet.Mode.INFERENCE);
       try (Session s = new Session(g)) {
         Checkpoints.restoreVariables(s, ckpt);
-        return read(s, g.toGraphDef());
+        return new TrainedWeights(variables(s, g.toGraphDef()), bothLayers(model.lrn()));
       }
     }
   }
 
   /** The variables of an exported SavedModel, as its session holds them. */
-  public static TrainedWeights fromSavedModel(ServingModel model) {
-    return read(model.session(), model.metaGraph().getGraphDef());
+  public static TrainedWeights fromSavedModel(ServingModel model) throws IOException {
+    GraphDef def = model.metaGraph().getGraphDef();
+    RunDir settings = new RunDir(model.dir().resolve("assets"));
+    Map<String, LrnSettings> lrn = settings.exists() ? bothLayers(settings.model().lrn())
+        : lrnOps(def);
+    return new TrainedWeights(variables(model.session(), def), lrn);
   }
 
-  /** Every VariableV2 of {@code def}, fetched from {@code s}, and every LRN op's attributes. */
-  static TrainedWeights read(Session s, GraphDef def) {
+  /** Every VariableV2 of {@code def}, fetched from {@code s}. */
+  static Map<String, HostArray> variables(Session s, GraphDef def) {
     Map<String, HostArray> vars = new LinkedHashMap<>();
-    Map<String, NodeDef> lrnOps = new LinkedHashMap<>();
-    Map<String, Integer> opsPerLayer = new LinkedHashMap<>();
     for (NodeDef node : def.getNodeList()) {
-      switch (node.getOp()) {
-        case "VariableV2" -> vars.put(node.getName(), fetch(s, node.getName()));
-        case "LRN" -> {
-          lrnOps.putIfAbsent(layerOf(node.getName()), node);
-          opsPerLayer.merge(layerOf(node.getName()), 1, Integer::sum);
-        }
-        default -> { }
+      if (node.getOp().equals("VariableV2")) {
+        vars.put(node.getName(), fetch(s, node.getName()));
       }
     }
-    boolean twoTowers = vars.containsKey("conv1/A/weights");
+    return vars;
+  }
+
+  /** The network takes one LRN setting for both layers. */
+  private static Map<String, LrnSettings> bothLayers(LrnSettings s) {
+    Map<String, LrnSettings> lrn = new LinkedHashMap<>();
+    LRN_LAYERS.forEach(layer -> lrn.put(layer, s));
+    return lrn;
+  }
+
+  /**
+   * Every LRN op's attributes, by layer; across towers when a two-tower network has one op in
+   * the layer.
+   */
+  static Map<String, LrnSettings> lrnOps(GraphDef def) {
+    Map<String, NodeDef> lrnOps = new LinkedHashMap<>();
+    Map<String, Integer> opsPerLayer = new LinkedHashMap<>();
+    boolean twoTowers = false;
+    for (NodeDef node : def.getNodeList()) {
+      twoTowers |= node.getName().equals("conv1/A/weights");
+      if (node.getOp().equals("LRN")) {
+        lrnOps.putIfAbsent(layerOf(node.getName()), node);
+        opsPerLayer.merge(layerOf(node.getName()), 1, Integer::sum);
+      }
+    }
+    boolean towers = twoTowers;
     Map<String, LrnSettings> lrn = new LinkedHashMap<>();
     lrnOps.forEach((layer, node) ->
-        lrn.put(layer, lrnOf(node, twoTowers && opsPerLayer.get(layer) == 1)));
-    return new TrainedWeights(vars, lrn);
+        lrn.put(layer, lrnOf(node, towers && opsPerLayer.get(layer) == 1)));
+    return lrn;
   }
 
   private static HostArray fetch(Session s, String name) {

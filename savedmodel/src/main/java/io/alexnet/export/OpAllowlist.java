@@ -24,9 +24,9 @@ public final class OpAllowlist {
       // the network
       "Conv2D", "BiasAdd", "Relu", "LRN", "MaxPool", "MaxPoolV2", "MatMul", "Softmax",
       "LogSoftmax", "TopKV2", "OneHot",
-      // arithmetic
+      // arithmetic (LRN written out: Square, Rsqrt and Sqrt, or Pow for another beta)
       "Add", "AddV2", "Sub", "Mul", "Div", "RealDiv", "FloorDiv", "Floor", "Round", "Neg",
-      "Maximum", "Minimum", "Min", "Max", "Sum", "Mean",
+      "Maximum", "Minimum", "Min", "Max", "Sum", "Mean", "Square", "Rsqrt", "Sqrt", "Pow",
       // initializers and dropout (present in the graph, not run by serving)
       "RandomStandardNormal", "RandomUniform", "StatelessRandomUniform",
       "StatelessRandomUniformV2", "StatelessRandomGetKeyCounterAlg",

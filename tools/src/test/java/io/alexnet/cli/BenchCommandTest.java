@@ -63,9 +63,9 @@ class BenchCommandTest {
         "--matmul", "256", "--classes", "10", "--profile");
     assertEquals("0", r[0], r[1] + r[2]);
     assertTrue(r[1].contains("op time by type"), r[1]);
-    // The inference graph's own ops, not the training step's: LRN as TensorFlow's op, and no
-    // gradient kernels.
-    assertTrue(r[1].lines().anyMatch(l -> l.trim().startsWith("LRN ")), r[1]);
+    // The inference graph's own ops, not the training step's: the LRN written out (its rsqrt),
+    // the convolutions, and no gradient kernels.
+    assertTrue(r[1].lines().anyMatch(l -> l.trim().startsWith("Rsqrt ")), r[1]);
     assertTrue(r[1].lines().anyMatch(l -> l.contains("Conv2D")), r[1]);
     assertFalse(r[1].contains("Backprop"), r[1]);
   }
