@@ -170,9 +170,10 @@ final class BenchCommand implements Callable<Integer> {
     if (json) {
       System.out.printf(Locale.ROOT, "{\"mode\":\"%s\",\"batch\":%d,\"seconds_per_step\":%s,"
               + "\"p10\":%s,\"p90\":%s,\"images_per_second\":%s,\"gflops\":%s,"
-              + "\"matmul_limit_gflops\":%s,\"fraction_of_limit\":%s,\"onednn\":\"%s\"}%n",
+              + "\"matmul_limit_gflops\":%s,\"fraction_of_limit\":%s,\"onednn\":\"%s\","
+              + "\"onednn_weight_cache\":%s}%n",
           what, batch, num(median), num(p10), num(p90), num(ips), num(gflops), num(limit),
-          num(gflops / limit), onednn);
+          num(gflops / limit), onednn, io.alexnet.graph.OneDnnWeightCache.on());
       return;
     }
     if (header.isEmpty()) {
@@ -182,8 +183,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (what.equals("matmul")) {
       System.out.printf(Locale.ROOT, "%-9s %5s %10s %17s %10s %9.1f %9s  (%dx%dx%d float32,"
-          + " TF_ENABLE_ONEDNN_OPTS=%s)%n", what, "-", "-", "-", "-", gflops, "1.00", matmul,
-          matmul, matmul, onednn);
+          + " TF_ENABLE_ONEDNN_OPTS=%s, oneDNN weight cache %s)%n", what, "-", "-", "-", "-",
+          gflops, "1.00", matmul, matmul, matmul, onednn,
+          io.alexnet.graph.OneDnnWeightCache.on() ? "on" : "off");
       return;
     }
     System.out.printf(Locale.ROOT, "%-9s %5d %10.4f %8.4f..%-8.4f %10.1f %9s %9s%n", what, batch,

@@ -30,6 +30,8 @@ final class QuickstartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Before anything is written: training under oneDNN's weight cache would diverge.
+    io.alexnet.graph.OneDnnWeightCache.refuseForTraining();
     Path run = out != null ? out : Path.of("runs", "quickstart-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     FashionMnistInstall.ensure();

@@ -201,6 +201,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Before anything is written: training under oneDNN's weight cache would diverge.
+    io.alexnet.graph.OneDnnWeightCache.refuseForTraining();
     ClusterSpec spec = null;
     if (cluster != null && !cluster.isEmpty()) {
       spec = ClusterSpec.parse(cluster);

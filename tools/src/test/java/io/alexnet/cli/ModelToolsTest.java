@@ -171,6 +171,53 @@ class ModelToolsTest {
     assertTrue(ten[1].contains("waiting for decoded images"), ten[1]);
   }
 
+  /**
+   * oneDNN's weight cache, which tools/alexnet turns on for eval, gives the same numbers, and
+   * training refuses it. The cache is process-wide (TensorFlow reads the variable once), so
+   * both run in another JVM with it on.
+   */
+  @Test
+  void evalUnderOneDnnsWeightCacheGivesTheSameNumbersAndTrainingRefusesIt() throws Exception {
+    Path data = TinyRun.data(tmp);
+    String[] plain = cli("eval", "--model", run.dir().toString(), "--data", data.toString(),
+        "--json", "--no-report", "--out", tmp.resolve("eval-plain").toString());
+    assertEquals("0", plain[0], plain[2]);
+    String[] cached = inJvmWithWeightCache("eval", "--model", run.dir().toString(), "--data",
+        data.toString(), "--json", "--no-report", "--out", tmp.resolve("eval-cached").toString());
+    assertEquals("0", cached[0], cached[1]);
+    String json = cached[1].lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow();
+    assertEquals(numbers(plain[1].strip()), numbers(json));
+    assertTrue(json.contains("\"examples\":64"), json);
+
+    String[] train = inJvmWithWeightCache("train", "--data", data.toString(), "--out",
+        tmp.resolve("refused").toString(), "--width", "0.125", "--image-size", "67", "--epochs",
+        "1", "--no-report");
+    assertEquals("2", train[0], train[1]);
+    assertTrue(train[1].contains("unset it for training"), train[1]);
+    assertFalse(Files.exists(tmp.resolve("refused")), "nothing written for a refused run");
+  }
+
+  /** An eval's JSON without its timings and output path, which differ between runs. */
+  private static String numbers(String json) {
+    return json.replaceAll("\"(images_per_second|seconds|data_wait_seconds)\":[0-9.]+,", "")
+        .replaceAll(",\"confusion_csv\":\"[^\"]*\"", "");
+  }
+
+  private static String[] inJvmWithWeightCache(String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+        "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
+        Main.class.getName()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put(io.alexnet.graph.OneDnnWeightCache.VARIABLE, "1");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), out);
+    return new String[] {String.valueOf(p.exitValue()), out};
+  }
+
   @Test
   void predictRanksClassesAndReportsBadFilesWithoutStopping() throws Exception {
     int[] labels = new int[2];

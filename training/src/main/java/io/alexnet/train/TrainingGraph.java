@@ -6,6 +6,7 @@ import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.GradientPlacement;
 import io.alexnet.graph.LrnAwareGradients;
 import io.alexnet.graph.ModelConfig;
+import io.alexnet.graph.OneDnnWeightCache;
 import io.alexnet.graph.Param;
 import io.alexnet.graph.ReplicatedAlexNet;
 import io.alexnet.graph.TrainingNetwork;
@@ -63,6 +64,7 @@ public final class TrainingGraph implements AutoCloseable {
    */
   public static TrainingGraph build(ModelConfig model, List<DevicePlan> replicas,
       TrainConfig config, Optional<WorkerRole> role) {
+    OneDnnWeightCache.refuseForTraining();
     try (Graph built = new Graph()) {
       TrainingNetwork net;
       if (role.isPresent()) {
