@@ -275,7 +275,7 @@ public final class AlexNet implements TrainingNetwork {
 
   /**
    * One LRN layer, the formula written out in standard ops (Section 3.3). Training's backward
-   * step reuses its denominators; inference runs it too, 8% faster than TensorFlow's LRN kernel
+   * step reuses its denominators; inference runs it too, 6-8% faster than TensorFlow's LRN kernel
    * (BENCHMARKS.md).
    */
   private Operand<TFloating> lrn(String layer, int t, Operand<TFloating> x) {

@@ -7,8 +7,8 @@ import java.util.Map;
  * oneDNN's weight cache, turned on for a whole process by {@code
  * TF_ONEDNN_ASSUME_FROZEN_WEIGHTS=1}: each convolution and MatMul kernel keeps the weights it
  * reordered into oneDNN's layout on its first run and reuses them ever after. For inference that
- * saves a reorder of every filter on every batch (about 7% here, BENCHMARKS.md); for training it
- * is wrong, since the forward pass goes on using the first weights while the update changes
+ * saves reordering the weights on every batch (a few percent here, BENCHMARKS.md); for training
+ * it is wrong, since the forward pass goes on using the first weights while the update changes
  * them (a run measured with it on diverged within two epochs). TensorFlow reads the variable
  * once, so it holds for the process: {@code tools/alexnet} sets it for the commands that only
  * run inference, and building a training graph refuses it.
