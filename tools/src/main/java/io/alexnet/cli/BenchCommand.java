@@ -4,6 +4,7 @@ import io.alexnet.bench.Benchmarks;
 import io.alexnet.bench.Timing;
 import io.alexnet.graph.AlexNet;
 import io.alexnet.graph.ModelConfig;
+import io.alexnet.graph.OneDnnWeightCache;
 import io.alexnet.graph.SessionConfig;
 import io.alexnet.graph.Variant;
 import io.alexnet.io.AtomicFiles;
@@ -173,7 +174,7 @@ final class BenchCommand implements Callable<Integer> {
               + "\"matmul_limit_gflops\":%s,\"fraction_of_limit\":%s,\"onednn\":\"%s\","
               + "\"onednn_weight_cache\":%s}%n",
           what, batch, num(median), num(p10), num(p90), num(ips), num(gflops), num(limit),
-          num(gflops / limit), onednn, io.alexnet.graph.OneDnnWeightCache.on());
+          num(gflops / limit), onednn, OneDnnWeightCache.on());
       return;
     }
     if (header.isEmpty()) {
@@ -185,7 +186,7 @@ final class BenchCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "%-9s %5s %10s %17s %10s %9.1f %9s  (%dx%dx%d float32,"
           + " TF_ENABLE_ONEDNN_OPTS=%s, oneDNN weight cache %s)%n", what, "-", "-", "-", "-",
           gflops, "1.00", matmul, matmul, matmul, onednn,
-          io.alexnet.graph.OneDnnWeightCache.on() ? "on" : "off");
+          OneDnnWeightCache.on() ? "on" : "off");
       return;
     }
     System.out.printf(Locale.ROOT, "%-9s %5d %10.4f %8.4f..%-8.4f %10.1f %9s %9s%n", what, batch,

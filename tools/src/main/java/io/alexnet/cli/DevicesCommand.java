@@ -1,6 +1,7 @@
 package io.alexnet.cli;
 
 import io.alexnet.graph.Devices;
+import io.alexnet.graph.OneDnnWeightCache;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,8 +40,8 @@ final class DevicesCommand implements Callable<Integer> {
     String onednn = System.getenv("TF_ENABLE_ONEDNN_OPTS");
     System.out.println("oneDNN kernels: " + ("1".equals(onednn) ? "on (TF_ENABLE_ONEDNN_OPTS=1)"
         : "off (set TF_ENABLE_ONEDNN_OPTS=1 before TensorFlow loads; tools/alexnet does)"));
-    System.out.println("oneDNN weight cache: " + (io.alexnet.graph.OneDnnWeightCache.on()
-        ? "on (" + io.alexnet.graph.OneDnnWeightCache.VARIABLE + "=1: inference only)"
+    System.out.println("oneDNN weight cache: " + (OneDnnWeightCache.on()
+        ? "on (" + OneDnnWeightCache.VARIABLE + "=1: inference only)"
         : "off (tools/alexnet turns it on for eval, predict, features, similar and report)"));
     List<Devices.Device> devices = Devices.list(null);
     System.out.println("devices (" + devices.size() + "):");

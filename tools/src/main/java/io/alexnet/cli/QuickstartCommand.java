@@ -1,6 +1,7 @@
 package io.alexnet.cli;
 
 import io.alexnet.export.CClient;
+import io.alexnet.graph.OneDnnWeightCache;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -31,7 +32,7 @@ final class QuickstartCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     // Before anything is written: training under oneDNN's weight cache would diverge.
-    io.alexnet.graph.OneDnnWeightCache.refuseForTraining();
+    OneDnnWeightCache.refuseForTraining();
     Path run = out != null ? out : Path.of("runs", "quickstart-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     FashionMnistInstall.ensure();

@@ -13,6 +13,7 @@ import io.alexnet.data.Subset;
 import io.alexnet.graph.AlexNet;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.ModelSummary;
+import io.alexnet.graph.OneDnnWeightCache;
 import io.alexnet.graph.SessionConfig;
 import io.alexnet.report.CsvLogger;
 import io.alexnet.report.ProgressPrinter;
@@ -202,7 +203,7 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     // Before anything is written: training under oneDNN's weight cache would diverge.
-    io.alexnet.graph.OneDnnWeightCache.refuseForTraining();
+    OneDnnWeightCache.refuseForTraining();
     ClusterSpec spec = null;
     if (cluster != null && !cluster.isEmpty()) {
       spec = ClusterSpec.parse(cluster);
