@@ -97,13 +97,17 @@ class LrnTest {
   @Test
   void lrnGradientIsTheExactDerivativeOfThePapersFormula() {
     try (Graph g = new Graph()) {
-      AlexNet net = AlexNet.build(g,
-          ModelConfig.builder().width(0.25).imageSize(67).build(), AlexNet.Mode.TRAIN);
-      Lrn lrn = net.lrns().get(2); // conv2's LRN on tower A
+      Lrn lrn = conv2Lrn(g, AlexNet.Mode.TRAIN);
       var upstream = Ops.create(g).placeholder(TFloat32.class);
       Output<?> dx = lrn.inputGradient(g, upstream.asOutput(), "check");
       assertGradientIsThePapers(g, lrn.input(), upstream.asOutput(), dx, 1e-5);
     }
+  }
+
+  /** conv2's LRN on tower A of a small network built in {@code g}. */
+  private static Lrn conv2Lrn(Graph g, AlexNet.Mode mode) {
+    return AlexNet.build(g, ModelConfig.builder().width(0.25).imageSize(67).build(), mode)
+        .lrns().get(2);
   }
 
   /** TensorFlow's LRN op with the paper's constants (what inference graphs used to run). */
@@ -121,9 +125,7 @@ class LrnTest {
   @Test
   void writtenOutAgreesWithTensorflowsLrnOpToFloatRounding() {
     try (Graph g = new Graph()) {
-      AlexNet net = AlexNet.build(g,
-          ModelConfig.builder().width(0.25).imageSize(67).build(), AlexNet.Mode.INFERENCE);
-      Lrn lrn = net.lrns().get(2); // conv2's LRN on tower A
+      Lrn lrn = conv2Lrn(g, AlexNet.Mode.INFERENCE);
       @SuppressWarnings("unchecked")
       Output<TFloat32> reference = tensorflowsLrn(Ops.create(g),
           (Output<TFloat32>) (Output<?>) lrn.input());
@@ -152,11 +154,10 @@ class LrnTest {
   @Test
   void tensorflowsRegisteredLrnGradientIgnoresTheConstants() {
     try (Graph g = new Graph()) {
-      AlexNet net = AlexNet.build(g,
-          ModelConfig.builder().width(0.25).imageSize(67).build(), AlexNet.Mode.INFERENCE);
       Ops tf = Ops.create(g);
       var x = tf.placeholder(TFloat32.class,
-          org.tensorflow.op.core.Placeholder.shape(net.lrns().get(2).input().shape()));
+          org.tensorflow.op.core.Placeholder.shape(conv2Lrn(g, AlexNet.Mode.INFERENCE).input()
+              .shape()));
       Output<TFloat32> y = tensorflowsLrn(tf, x.asOutput());
       var upstream = tf.placeholder(TFloat32.class);
       Output<?> dx = g.addGradients("builtin", new Output<?>[] {y},
