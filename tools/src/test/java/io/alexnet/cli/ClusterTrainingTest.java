@@ -211,10 +211,7 @@ class ClusterTrainingTest {
   }
 
   private Task start(String name, List<String> cluster, List<String> args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-        "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "train"));
+    List<String> cmd = SummaryCommandTest.inAnotherJvm("train");
     cmd.addAll(cluster);
     cmd.addAll(args);
     Path log = tmp.resolve(name + ".log");

@@ -144,7 +144,7 @@ class FaultsTest {
   void sigtermStopsAfterTheStepWithACheckpointAndTheRunResumesThere() throws Exception {
     Path run = tmp.resolve("run");
     Process p = trainInAnotherJvm(run, "--epochs", "200", "--checkpoint-every", "0");
-    Path log = tmp.resolve("train.log");
+    Path log = trainLog();
     awaitLog(p, log, "epoch 1/200  step 4 ");
     p.destroy(); // SIGTERM
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), read(log));
@@ -169,7 +169,7 @@ class FaultsTest {
   void aSecondSignalExitsAtOnce() throws Exception {
     Path run = tmp.resolve("run");
     Process p = trainInAnotherJvm(run, "--epochs", "200", "--checkpoint-every", "3");
-    Path log = tmp.resolve("train.log");
+    Path log = trainLog();
     awaitLog(p, log, "epoch 1/200  step 5 ");
     // Two different signals, so the kernel cannot merge them into one.
     signal(p, "INT");
@@ -192,11 +192,18 @@ class FaultsTest {
 
   // ---- helpers ----------------------------------------------------------------------------
 
-  private String[] train(Path run, String... more) throws IOException {
+  /** train on the small network and data every test here uses, then {@code more}. */
+  private List<String> trainArgs(Path run, String... more) throws IOException {
     List<String> args = new ArrayList<>(List.of("train", "--data", data().toString(), "--out",
         run.toString(), "--width", "0.125", "--image-size", "67", "--batch", "16", "--init",
         "he", "--hidden-bias", "0.1", "--input-scale", "unit", "--log-every", "1",
-        "--keep", "5", "--no-report", "--threads", "1"));
+        "--no-report", "--threads", "1"));
+    args.addAll(List.of(more));
+    return args;
+  }
+
+  private String[] train(Path run, String... more) throws IOException {
+    List<String> args = trainArgs(run, "--keep", "5");
     args.addAll(List.of(more));
     return cli(args.toArray(String[]::new));
   }
@@ -205,16 +212,15 @@ class FaultsTest {
     // A job that a non-interactive shell starts in the background (a build run with '&')
     // inherits SIGINT ignored, which would stay ignored in the child and lose the test's
     // Ctrl-C; env --default-signal (GNU coreutils 8.31 and later) hands the child the default.
-    List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT",
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-        "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "train", "--data", data().toString(), "--out", run.toString(),
-        "--width", "0.125", "--image-size", "67", "--batch", "16", "--init", "he",
-        "--hidden-bias", "0.1", "--input-scale", "unit", "--log-every", "1", "--no-report",
-        "--threads", "1"));
-    cmd.addAll(List.of(more));
+    List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT"));
+    cmd.addAll(SummaryCommandTest.inAnotherJvm(trainArgs(run, more).toArray(String[]::new)));
     return new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(tmp.resolve("train.log").toFile()).start();
+        .redirectOutput(trainLog().toFile()).start();
+  }
+
+  /** Where {@link #trainInAnotherJvm} writes the child's output. */
+  private Path trainLog() {
+    return tmp.resolve("train.log");
   }
 
   /** 96 training images (6 batches of 16) and 32 test images, written once per test. */

@@ -204,12 +204,8 @@ class ModelToolsTest {
   }
 
   private static String[] inJvmWithWeightCache(String... args) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-        "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder(SummaryCommandTest.inAnotherJvm(args))
+        .redirectErrorStream(true);
     pb.environment().put(io.alexnet.graph.OneDnnWeightCache.VARIABLE, "1");
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(),

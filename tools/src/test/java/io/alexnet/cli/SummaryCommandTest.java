@@ -9,6 +9,19 @@ import org.junit.jupiter.api.Test;
 
 class SummaryCommandTest {
 
+  /**
+   * The command line that runs this program in another JVM with {@code args}: for what a test
+   * cannot do in-process (signals, a cluster's tasks, process-wide TensorFlow settings).
+   */
+  static java.util.List<String> inAnotherJvm(String... args) {
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g", "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
+        Main.class.getName()));
+    cmd.addAll(java.util.List.of(args));
+    return cmd;
+  }
+
   /** Runs the CLI in-process; returns {exit code, stdout, stderr}. */
   static String[] cli(String... args) {
     PrintStream out = System.out, err = System.err;
