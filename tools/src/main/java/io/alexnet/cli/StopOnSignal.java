@@ -1,7 +1,6 @@
 package io.alexnet.cli;
 
 import io.alexnet.train.StopRequest;
-import java.util.concurrent.atomic.AtomicInteger;
 import sun.misc.Signal;
 
 /**
@@ -13,33 +12,40 @@ import sun.misc.Signal;
  * handle a signal, which is why javac warns about this class.
  */
 final class StopOnSignal {
-  private static final AtomicInteger RECEIVED = new AtomicInteger();
+  private static int received; // guarded by the class lock, which handle holds
 
   private StopOnSignal() {}
 
   /** Installs the handlers for the rest of the process; {@code stop} is the run's. */
   static void install(StopRequest stop) {
     for (String name : new String[] {"INT", "TERM"}) {
-      Signal.handle(new Signal(name), s -> {
-        int exit = 128 + s.getNumber();
-        if (RECEIVED.incrementAndGet() > 1) {
-          System.err.println("alexnet train: SIG" + s.getName() + " again: exiting at once;"
-              + " the newest complete checkpoint stays as it was");
-          System.err.flush();
-          Runtime.getRuntime().halt(exit);
-        }
-        lastSignal = exit; // before the request: the run may end before this thread goes on
-        if (!stop.request()) {
-          System.err.println("alexnet train: SIG" + s.getName() + " with no training step"
-              + " under way: exiting");
-          System.err.flush();
-          Runtime.getRuntime().halt(exit);
-        }
-        System.err.println("alexnet train: SIG" + s.getName() + ": stopping after this step"
-            + " and saving a checkpoint (send it again to exit at once)");
-        System.err.flush();
-      });
+      Signal.handle(new Signal(name), s -> handle(s, stop));
     }
+  }
+
+  /**
+   * The JVM runs each signal's handler on a new thread, so two signals sent back to back can
+   * be handled at the same time; one at a time keeps the first's message ahead of the
+   * second's exit, so the user always reads why the run stopped.
+   */
+  private static synchronized void handle(Signal s, StopRequest stop) {
+    int exit = 128 + s.getNumber();
+    if (++received > 1) {
+      System.err.println("alexnet train: SIG" + s.getName() + " again: exiting at once;"
+          + " the newest complete checkpoint stays as it was");
+      System.err.flush();
+      Runtime.getRuntime().halt(exit);
+    }
+    lastSignal = exit; // before the request: the run may end before this thread goes on
+    if (!stop.request()) {
+      System.err.println("alexnet train: SIG" + s.getName() + " with no training step"
+          + " under way: exiting");
+      System.err.flush();
+      Runtime.getRuntime().halt(exit);
+    }
+    System.err.println("alexnet train: SIG" + s.getName() + ": stopping after this step"
+        + " and saving a checkpoint (send it again to exit at once)");
+    System.err.flush();
   }
 
   private static volatile int lastSignal;
