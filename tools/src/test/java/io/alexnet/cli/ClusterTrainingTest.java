@@ -135,7 +135,8 @@ class ClusterTrainingTest {
     assertEquals(2, chief.exit(Duration.ofSeconds(90)), chief.log());
     String[] lines = chief.log().split("\n");
     String last = lines[lines.length - 1];
-    assertTrue(last.matches("alexnet train: synchronous step \\d+: waited 1[01] s for every"
+    // The deadline is 10 s; a busy machine may report a second or two more.
+    assertTrue(last.matches("alexnet train: synchronous step \\d+: waited 1\\d s for every"
         + " worker's gradients in vain .*"), last);
     assertTrue(last.contains("Not answering: worker task 1 at " + cluster.get(3).split(",")[1]
         + " ("), last);
