@@ -109,17 +109,31 @@ public final class Checkpoints {
       throw new IOException("checkpoint " + ckpt + " is damaged: " + STATE + " is missing");
     }
     PropertiesFile state = PropertiesFile.read(ckpt.resolve(STATE));
-    restoreVariables(session, ckpt);
+    requireIndex(ckpt);
+    restoreChecked(session, ckpt, state.values());
     return state;
   }
 
   /** {@link #restore} without the loop's state: for export, which needs only the weights. */
   public static void restoreVariables(Session session, Path ckpt) throws IOException {
+    requireIndex(ckpt);
+    Path state = ckpt.resolve(STATE);
+    // A folder without its state (copied by hand, say) has no fingerprints to check.
+    restoreChecked(session, ckpt,
+        Files.isRegularFile(state) ? PropertiesFile.read(state).values() : new Properties());
+  }
+
+  private static void requireIndex(Path ckpt) throws IOException {
     if (!Files.isRegularFile(ckpt.resolve(VARIABLES + ".index"))) {
       throw new IOException("checkpoint " + ckpt + " is damaged or not a checkpoint: "
           + VARIABLES + ".index is missing");
     }
-    verify(ckpt);
+  }
+
+  /** Checks the variable files against the fingerprints in {@code state}, then restores. */
+  private static void restoreChecked(Session session, Path ckpt, Properties state)
+      throws IOException {
+    verify(ckpt, state);
     try {
       session.restore(ckpt.resolve(VARIABLES).toString());
     } catch (RuntimeException e) {
@@ -130,18 +144,13 @@ public final class Checkpoints {
   }
 
   /**
-   * Checks the variable files against the sizes and CRC-32C the save recorded in
-   * state.properties. TensorFlow reads only the tensors a graph asks for, so an inference
-   * graph would restore happily from a checkpoint whose momentum half was cut off; this finds
-   * the damage whatever reads it. Checkpoints saved before fingerprints were kept pass.
+   * Checks the variable files against the sizes and CRC-32C the save recorded in {@code
+   * state}. TensorFlow reads only the tensors a graph asks for, so an inference graph would
+   * restore happily from a checkpoint whose momentum half was cut off; this finds the damage
+   * whatever reads it. Checkpoints saved before fingerprints were kept pass.
    */
-  static void verify(Path ckpt) throws IOException {
-    Path state = ckpt.resolve(STATE);
-    if (!Files.isRegularFile(state)) {
-      return;
-    }
-    Properties p = PropertiesFile.read(state).values();
-    for (String key : p.stringPropertyNames()) {
+  private static void verify(Path ckpt, Properties state) throws IOException {
+    for (String key : state.stringPropertyNames()) {
       if (!key.startsWith(FILE_KEY)) {
         continue;
       }
@@ -151,10 +160,10 @@ public final class Checkpoints {
             + " is missing");
       }
       String now = fingerprint(f);
-      if (!now.equals(p.getProperty(key))) {
+      if (!now.equals(state.getProperty(key))) {
         throw new IOException("checkpoint " + ckpt + " is damaged: " + f.getFileName()
             + " is not the file that was saved (size,crc32c " + now + ", saved as "
-            + p.getProperty(key) + ")");
+            + state.getProperty(key) + ")");
       }
     }
   }
