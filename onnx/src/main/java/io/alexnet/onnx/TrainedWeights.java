@@ -90,10 +90,10 @@ public record TrainedWeights(Map<String, HostArray> variables, Map<String, LrnSe
         opsPerLayer.merge(layerOf(node.getName()), 1, Integer::sum);
       }
     }
-    boolean towers = twoTowers;
     Map<String, LrnSettings> lrn = new LinkedHashMap<>();
-    lrnOps.forEach((layer, node) ->
-        lrn.put(layer, lrnOf(node, towers && opsPerLayer.get(layer) == 1)));
+    for (Map.Entry<String, NodeDef> e : lrnOps.entrySet()) {
+      lrn.put(e.getKey(), lrnOf(e.getValue(), twoTowers && opsPerLayer.get(e.getKey()) == 1));
+    }
     return lrn;
   }
 
