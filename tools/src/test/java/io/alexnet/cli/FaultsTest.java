@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -143,15 +145,14 @@ class FaultsTest {
   @Test
   void sigtermStopsAfterTheStepWithACheckpointAndTheRunResumesThere() throws Exception {
     Path run = tmp.resolve("run");
-    Process p = trainInAnotherJvm(run, "--epochs", "200", "--checkpoint-every", "0");
+    Process p = trainInAnotherJvmUntilStep(run, 4, "--checkpoint-every", "0");
     Path log = trainLog();
-    awaitLog(p, log, "epoch 1/200  step 4 ");
     p.destroy(); // SIGTERM
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), read(log));
     String out = read(log);
     assertEquals(143, p.exitValue(), out);
     assertTrue(out.contains("SIGTERM: stopping after this step and saving a checkpoint"), out);
-    java.util.regex.Matcher m = java.util.regex.Pattern
+    Matcher m = Pattern
         .compile("stopped at step (\\d+) \\(epoch (\\d+), batch (\\d+)/6\\); saved (\\S+),")
         .matcher(out);
     assertTrue(m.find(), out);
@@ -168,23 +169,20 @@ class FaultsTest {
   @Test
   void aSecondSignalExitsAtOnce() throws Exception {
     Path run = tmp.resolve("run");
-    Process p = trainInAnotherJvm(run, "--epochs", "200", "--checkpoint-every", "3");
+    Process p = trainInAnotherJvmUntilStep(run, 5, "--checkpoint-every", "3");
     Path log = trainLog();
-    awaitLog(p, log, "epoch 1/200  step 5 ");
-    // Two different signals, so the kernel cannot merge them into one. The JVM runs each
-    // signal's handler on a thread of its own, so either may be handled first; whichever is
-    // second must end the process at once, with its own exit code.
-    // One shell sends both, microseconds apart, so the first cannot finish the run (a step
-    // and a checkpoint) before the second arrives.
+    // Two different signals, so the kernel cannot merge them into one, sent by one shell
+    // microseconds apart, so the first cannot finish the run (a step and a checkpoint) before
+    // the second arrives. The JVM runs each signal's handler on a thread of its own, so either
+    // may be handled first; whichever is second must end the process at once, with its own
+    // exit code.
     Process kill = new ProcessBuilder("sh", "-c", "kill -INT $0 && kill -TERM $0",
         Long.toString(p.pid())).start();
     assertEquals(0, kill.waitFor());
     assertTrue(p.waitFor(30, TimeUnit.SECONDS), read(log));
     String out = read(log);
-    java.util.regex.Matcher first = java.util.regex.Pattern
-        .compile("SIG(INT|TERM): stopping after this step").matcher(out);
-    java.util.regex.Matcher second = java.util.regex.Pattern
-        .compile("SIG(INT|TERM) again: exiting at once").matcher(out);
+    Matcher first = Pattern.compile("SIG(INT|TERM): stopping after this step").matcher(out);
+    Matcher second = Pattern.compile("SIG(INT|TERM) again: exiting at once").matcher(out);
     assertTrue(first.find(), out);
     assertTrue(second.find(), out);
     assertNotEquals(first.group(1), second.group(1), out);
@@ -218,17 +216,26 @@ class FaultsTest {
     return cli(args.toArray(String[]::new));
   }
 
-  private Process trainInAnotherJvm(Path run, String... more) throws IOException {
+  /**
+   * Training for 200 epochs, far more than a test waits for, in another JVM; returns once its
+   * log shows epoch 1's {@code step}.
+   */
+  private Process trainInAnotherJvmUntilStep(Path run, int step, String... more)
+      throws Exception {
+    List<String> args = trainArgs(run, "--epochs", "200");
+    args.addAll(List.of(more));
     // A job that a non-interactive shell starts in the background (a build run with '&')
     // inherits SIGINT ignored, which would stay ignored in the child and lose the test's
     // Ctrl-C; env --default-signal (GNU coreutils 8.31 and later) hands the child the default.
     List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT"));
-    cmd.addAll(SummaryCommandTest.inAnotherJvm(trainArgs(run, more).toArray(String[]::new)));
-    return new ProcessBuilder(cmd).redirectErrorStream(true)
+    cmd.addAll(SummaryCommandTest.inAnotherJvm(args.toArray(String[]::new)));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(trainLog().toFile()).start();
+    awaitLog(p, trainLog(), "epoch 1/200  step " + step + " ");
+    return p;
   }
 
-  /** Where {@link #trainInAnotherJvm} writes the child's output. */
+  /** Where {@link #trainInAnotherJvmUntilStep} writes the child's output. */
   private Path trainLog() {
     return tmp.resolve("train.log");
   }
