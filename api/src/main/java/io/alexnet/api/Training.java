@@ -13,7 +13,7 @@ import io.alexnet.report.TensorBoardLogger;
 import io.alexnet.report.TrainingPlot;
 import io.alexnet.train.FineTuning;
 import io.alexnet.train.History;
-import io.alexnet.train.RunDir;
+import io.alexnet.store.RunDir;
 import io.alexnet.train.TrainConfig;
 import io.alexnet.train.Trainer;
 import io.alexnet.train.TrainingListener;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.alexnet.data.FashionMnist;
 import io.alexnet.data.Synthetic;
-import io.alexnet.train.EvalResult;
-import io.alexnet.train.RunDir;
+import io.alexnet.eval.EvalResult;
+import io.alexnet.store.RunDir;
 import io.alexnet.train.TinyRun;
 import java.nio.file.Files;
 import java.nio.file.Path;

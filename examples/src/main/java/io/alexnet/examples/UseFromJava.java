@@ -8,7 +8,7 @@ import io.alexnet.api.Training;
 import io.alexnet.data.ImageFolder;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.WeightInit;
-import io.alexnet.train.EvalResult;
+import io.alexnet.eval.EvalResult;
 import io.alexnet.train.TrainConfig;
 import java.nio.file.Path;
 

@@ -1,7 +1,7 @@
 package io.alexnet.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.alexnet.train.EvalShard;
+import io.alexnet.eval.EvalShard;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.alexnet.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.alexnet.export.SavedModelExport;
 import io.alexnet.export.ServingModel;
-import io.alexnet.train.RunDir;
+import io.alexnet.store.RunDir;
 import io.alexnet.train.TinyRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +36,7 @@ class SavedModelFuzzTest {
   static Path exportTinyModel(Path dir) {
     try {
       RunDir run = TinyRun.create(dir, 1);
-      Path ckpt = new io.alexnet.train.Checkpoints(run.checkpoints(), 1).latest().orElseThrow();
+      Path ckpt = new io.alexnet.store.Checkpoints(run.checkpoints(), 1).latest().orElseThrow();
       return SavedModelExport.export(run, ckpt, dir.resolve("model"), 1);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

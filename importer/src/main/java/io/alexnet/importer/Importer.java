@@ -3,7 +3,7 @@ package io.alexnet.importer;
 import io.alexnet.data.ChannelOrder;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.onnx.OnnxExport;
-import io.alexnet.train.RunDir;
+import io.alexnet.store.RunDir;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -10,7 +10,7 @@ import io.alexnet.graph.LayerSizes;
 import io.alexnet.importer.caffe.BlobProto;
 import io.alexnet.onnx.proto.ModelProto;
 import io.alexnet.onnx.proto.NodeProto;
-import io.alexnet.train.RunDir;
+import io.alexnet.store.RunDir;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.alexnet.onnx;
 
+import io.alexnet.graph.HostArray;
 import java.util.ArrayList;
 import java.util.List;
 

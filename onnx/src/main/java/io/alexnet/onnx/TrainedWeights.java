@@ -2,11 +2,12 @@ package io.alexnet.onnx;
 
 import io.alexnet.export.ServingModel;
 import io.alexnet.graph.AlexNet;
+import io.alexnet.graph.HostArray;
 import io.alexnet.graph.HostTensors;
 import io.alexnet.graph.LrnSettings;
 import io.alexnet.graph.ModelConfig;
-import io.alexnet.train.Checkpoints;
-import io.alexnet.train.RunDir;
+import io.alexnet.store.Checkpoints;
+import io.alexnet.store.RunDir;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

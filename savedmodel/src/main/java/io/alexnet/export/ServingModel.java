@@ -5,9 +5,10 @@ import io.alexnet.data.ChannelOrder;
 import io.alexnet.data.DataStats;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.graph.HostTensors;
-import io.alexnet.train.Checkpoints;
-import io.alexnet.train.Classifier;
-import io.alexnet.train.RunDir;
+import io.alexnet.io.PropertiesFile;
+import io.alexnet.store.Checkpoints;
+import io.alexnet.eval.Classifier;
+import io.alexnet.store.RunDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,7 +172,7 @@ public final class ServingModel implements AutoCloseable, Classifier {
       throw new IllegalArgumentException(dir + " has no assets/"
           + SavedModelExport.PREPROCESSING + ": not exported by this tool, use predict instead");
     }
-    var p = Checkpoints.readProperties(assets.resolve(SavedModelExport.PREPROCESSING));
+    var p = PropertiesFile.read(assets.resolve(SavedModelExport.PREPROCESSING)).values();
     DataStats stats = DataStats.load(assets.resolve(RunDir.STATS));
     return new Preprocessor(Integer.parseInt(p.getProperty("image_size")), stats.mean(),
         Float.parseFloat(p.getProperty("input_scale")),

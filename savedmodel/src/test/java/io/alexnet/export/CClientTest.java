@@ -2,8 +2,8 @@ package io.alexnet.export;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.alexnet.train.Checkpoints;
-import io.alexnet.train.RunDir;
+import io.alexnet.store.Checkpoints;
+import io.alexnet.store.RunDir;
 import io.alexnet.train.TinyRun;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

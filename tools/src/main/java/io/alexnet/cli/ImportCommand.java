@@ -1,7 +1,7 @@
 package io.alexnet.cli;
 
 import io.alexnet.importer.Importer;
-import io.alexnet.train.RunDir;
+import io.alexnet.store.RunDir;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -5,7 +5,7 @@ import io.alexnet.api.Prediction;
 import io.alexnet.data.BadExampleException;
 import io.alexnet.data.RgbImage;
 import io.alexnet.export.ServingModel;
-import io.alexnet.train.RunDir;
+import io.alexnet.store.RunDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

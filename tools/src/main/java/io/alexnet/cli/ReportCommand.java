@@ -3,11 +3,12 @@ package io.alexnet.cli;
 import io.alexnet.api.ModelSource;
 import io.alexnet.data.DataSources;
 import io.alexnet.data.Dataset;
+import io.alexnet.io.PropertiesFile;
 import io.alexnet.report.TrainingPlot;
 import io.alexnet.runreport.RunReport;
-import io.alexnet.train.Checkpoints;
-import io.alexnet.train.EvalResult;
-import io.alexnet.train.RunDir;
+import io.alexnet.store.Checkpoints;
+import io.alexnet.eval.EvalResult;
+import io.alexnet.store.RunDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ final class ReportCommand implements Callable<Integer> {
         RunReport.Options.DEFAULT.grid(), RunReport.Options.DEFAULT.queries(),
         RunReport.Options.DEFAULT.neighbours());
     if (Files.exists(path.resolve(EVAL_PROPERTIES))) {
-      Properties p = Checkpoints.readProperties(path.resolve(EVAL_PROPERTIES));
+      Properties p = PropertiesFile.read(path.resolve(EVAL_PROPERTIES)).values();
       Path model = Path.of(p.getProperty("model"));
       String dataSpec = data != null ? data : p.getProperty("data");
       write(model, dataSpec, index, Optional.of(evalNumbers(p, path)), opt, target);

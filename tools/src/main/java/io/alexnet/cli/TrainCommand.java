@@ -21,7 +21,7 @@ import io.alexnet.report.TrainingPlot;
 import io.alexnet.runreport.RunReport;
 import io.alexnet.train.CheckpointNotSaved;
 import io.alexnet.train.History;
-import io.alexnet.train.RunDir;
+import io.alexnet.store.RunDir;
 import io.alexnet.train.StopRequest;
 import io.alexnet.train.TrainConfig;
 import java.nio.file.Path;
@@ -349,7 +349,7 @@ final class TrainCommand implements Callable<Integer> {
     if (htmlReport) {
       // On the validation images, neighbours among the training images.
       Path page = RunReport.write("AlexNet report: " + runPath, run,
-          ModelSource.bestOrLatest(run).resolve(io.alexnet.train.Checkpoints.VARIABLES), valSet,
+          ModelSource.bestOrLatest(run).resolve(io.alexnet.store.Checkpoints.VARIABLES), valSet,
           java.util.Optional.of(allTrain),
           java.util.Optional.of(runPath.resolve(TrainingPlot.FILE)),
           java.util.Optional.empty(), RunReport.Options.CLOSING, runPath.resolve("report.html"));

@@ -1,7 +1,7 @@
 package io.alexnet.runreport;
 
 import io.alexnet.features.Nearest;
-import io.alexnet.train.EvalResult;
+import io.alexnet.eval.EvalResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

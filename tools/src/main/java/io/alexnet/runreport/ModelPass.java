@@ -8,7 +8,7 @@ import io.alexnet.features.FeatureExtractor;
 import io.alexnet.graph.AlexNet;
 import io.alexnet.graph.HostTensors;
 import io.alexnet.graph.ModelConfig;
-import io.alexnet.onnx.HostArray;
+import io.alexnet.graph.HostArray;
 import io.alexnet.report.ProgressBar;
 import java.nio.file.Path;
 import java.util.ArrayList;

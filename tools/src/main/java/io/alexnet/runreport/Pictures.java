@@ -1,7 +1,7 @@
 package io.alexnet.runreport;
 
 import io.alexnet.data.RgbImage;
-import io.alexnet.onnx.HostArray;
+import io.alexnet.graph.HostArray;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;

@@ -77,7 +77,7 @@ class BenchCommandTest {
   @Test
   void servingModeTimesBothSignaturesOfAnExport(@org.junit.jupiter.api.io.TempDir
       java.nio.file.Path tmp) throws Exception {
-    io.alexnet.train.RunDir run = io.alexnet.train.TinyRun.create(tmp, 1);
+    io.alexnet.store.RunDir run = io.alexnet.train.TinyRun.create(tmp, 1);
     java.nio.file.Path model = tmp.resolve("model");
     assertEquals("0", cli("export", "--checkpoint", run.dir().toString(), "--out",
         model.toString())[0]);

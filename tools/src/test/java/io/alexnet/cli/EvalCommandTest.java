@@ -2,7 +2,7 @@ package io.alexnet.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.alexnet.train.EvalResult;
+import io.alexnet.eval.EvalResult;
 import org.junit.jupiter.api.Test;
 
 class EvalCommandTest {

@@ -4,7 +4,7 @@ import static io.alexnet.cli.SummaryCommandTest.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.alexnet.data.Synthetic;
-import io.alexnet.train.RunDir;
+import io.alexnet.store.RunDir;
 import io.alexnet.train.TinyRun;
 import java.nio.file.Files;
 import java.nio.file.Path;

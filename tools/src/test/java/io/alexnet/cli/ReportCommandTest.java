@@ -9,7 +9,7 @@ import io.alexnet.api.Model;
 import io.alexnet.data.BatchLoader;
 import io.alexnet.data.Dataset;
 import io.alexnet.data.FashionMnist;
-import io.alexnet.train.RunDir;
+import io.alexnet.store.RunDir;
 import io.alexnet.train.TinyRun;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;

@@ -2,6 +2,7 @@ package io.alexnet.train;
 
 import io.alexnet.cluster.WorkerRole;
 import io.alexnet.io.PropertiesFile;
+import io.alexnet.store.Checkpoints;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,6 +1,7 @@
 package io.alexnet.train;
 
 import io.alexnet.io.AtomicFiles;
+import io.alexnet.store.Checkpoints;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

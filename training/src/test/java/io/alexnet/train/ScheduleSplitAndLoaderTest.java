@@ -49,7 +49,7 @@ class ScheduleSplitAndLoaderTest {
         Properties p = new Properties();
         s.save(p);
         Path file = Files.createTempFile("state", ".properties");
-        Checkpoints.writeProperties(file, p);
+        PropertiesFile.write(file, p);
         LearningRateSchedule resumed = new LearningRateSchedule(c);
         resumed.load(PropertiesFile.read(file));
         Files.delete(file);

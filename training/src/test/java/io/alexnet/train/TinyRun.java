@@ -9,6 +9,7 @@ import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.SessionConfig;
 import io.alexnet.graph.Variant;
 import io.alexnet.graph.WeightInit;
+import io.alexnet.store.RunDir;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -11,6 +11,8 @@ import io.alexnet.data.Synthetic;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.SessionConfig;
 import io.alexnet.graph.WeightInit;
+import io.alexnet.io.PropertiesFile;
+import io.alexnet.store.Checkpoints;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,7 +159,7 @@ class TrainerTest {
       assertEquals(History.Outcome.DIVERGED, h.outcome());
       assertTrue(h.message().contains("training stopped"), h.message());
       Path last = t.checkpoints().latest().orElseThrow();
-      Properties st = Checkpoints.readProperties(last.resolve(Checkpoints.STATE));
+      Properties st = PropertiesFile.read(last.resolve(Checkpoints.STATE)).values();
       // The checkpoint is of the step before the bad one, and its variables are finite.
       assertTrue(h.message().contains("at step " + (Long.parseLong(st.getProperty("step")) + 1)),
           h.message() + " vs " + st);

@@ -1,4 +1,4 @@
-package io.alexnet.train;
+package io.alexnet.eval;
 
 /**
  * Top-1 and top-5 error over a dataset, with the confusion matrix.

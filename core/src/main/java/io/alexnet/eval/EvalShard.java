@@ -1,4 +1,4 @@
-package io.alexnet.train;
+package io.alexnet.eval;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,7 +33,7 @@ public record EvalShard(int index, int count, int crops, String model, String da
     for (int i = 0; i < c.length; i++) {
       p.setProperty("confusion." + i, Arrays.toString(c[i]).replaceAll("[\\[\\] ]", ""));
     }
-    Checkpoints.writeProperties(file, p);
+    PropertiesFile.write(file, p);
   }
 
   /** More shards than any cluster runs; a larger count is a damaged file. */

@@ -1,4 +1,4 @@
-package io.alexnet.train;
+package io.alexnet.store;
 
 import io.alexnet.data.ChannelOrder;
 import io.alexnet.data.DataStats;
@@ -98,7 +98,7 @@ public record RunDir(Path dir) {
     p.setProperty("input.scale", Float.toString(inputScale));
     p.setProperty("input.channel_order", order.name());
     p.setProperty("data", data);
-    Checkpoints.writeProperties(dir.resolve(PROPERTIES), p);
+    PropertiesFile.write(dir.resolve(PROPERTIES), p);
     AtomicFiles.writeFile(dir.resolve(LABELS), tmp -> Files.write(tmp, classes));
   }
 
@@ -106,7 +106,7 @@ public record RunDir(Path dir) {
   public void annotate(java.util.Map<String, String> extra) throws IOException {
     Properties p = properties();
     extra.forEach(p::setProperty);
-    Checkpoints.writeProperties(dir.resolve(PROPERTIES), p);
+    PropertiesFile.write(dir.resolve(PROPERTIES), p);
   }
 
   public Properties properties() throws IOException {

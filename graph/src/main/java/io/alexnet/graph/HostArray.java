@@ -1,4 +1,4 @@
-package io.alexnet.onnx;
+package io.alexnet.graph;
 
 import java.util.Arrays;
 

@@ -27,6 +27,15 @@ public final class PropertiesFile {
     this.values = values;
   }
 
+  /** Writes {@code p} to {@code file} atomically: a reader sees the old file or the new one. */
+  public static void write(Path file, Properties p) throws IOException {
+    AtomicFiles.writeFile(file, tmp -> {
+      try (java.io.Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        p.store(w, "alexnet");
+      }
+    });
+  }
+
   public static PropertiesFile read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new IOException(file + " does not exist (or is not a file)");

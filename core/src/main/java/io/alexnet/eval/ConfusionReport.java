@@ -1,6 +1,6 @@
-package io.alexnet.report;
+package io.alexnet.eval;
 
-import io.alexnet.train.EvalResult;
+import io.alexnet.eval.EvalResult;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;

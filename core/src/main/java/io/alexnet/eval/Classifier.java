@@ -1,4 +1,4 @@
-package io.alexnet.train;
+package io.alexnet.eval;
 
 /** Anything that maps pre-processed images to class probabilities: a session, a SavedModel. */
 @FunctionalInterface

@@ -1,4 +1,4 @@
-package io.alexnet.train;
+package io.alexnet.eval;
 
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,4 +1,4 @@
-package io.alexnet.train;
+package io.alexnet.eval;
 
 /** Top-k arithmetic over rows of class scores. */
 public final class TopK {

@@ -1,10 +1,8 @@
-package io.alexnet.train;
+package io.alexnet.store;
 
 import io.alexnet.io.AtomicFiles;
 import io.alexnet.io.PropertiesFile;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +49,7 @@ public final class Checkpoints {
       for (Path f : variableFiles(tmp)) {
         withFiles.setProperty(FILE_KEY + f.getFileName(), fingerprint(f));
       }
-      writeProperties(tmp.resolve(STATE), withFiles);
+      PropertiesFile.write(tmp.resolve(STATE), withFiles);
     });
     writePointer(target);
     prune();
@@ -215,17 +213,4 @@ public final class Checkpoints {
     AtomicFiles.writeFile(dir.resolve("checkpoint"), tmp -> Files.writeString(tmp, sb));
   }
 
-  /** Writes a properties file atomically (a reader sees the old one or the new one). */
-  static void writeProperties(Path file, Properties p) throws IOException {
-    AtomicFiles.writeFile(file, tmp -> {
-      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        p.store(w, "alexnet training state");
-      }
-    });
-  }
-
-  /** A properties file, with what is wrong with a damaged one as an IOException. */
-  public static Properties readProperties(Path file) throws IOException {
-    return PropertiesFile.read(file).values();
-  }
 }

@@ -1,4 +1,4 @@
-package io.alexnet.train;
+package io.alexnet.eval;
 
 import io.alexnet.data.BatchLoader;
 import io.alexnet.data.Dataset;
