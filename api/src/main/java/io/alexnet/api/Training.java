@@ -1,5 +1,6 @@
 package io.alexnet.api;
 
+import io.alexnet.cluster.WorkerRole;
 import io.alexnet.data.Augmentation;
 import io.alexnet.data.ChannelOrder;
 import io.alexnet.data.DataStats;
@@ -8,12 +9,14 @@ import io.alexnet.data.Preprocessor;
 import io.alexnet.data.Subset;
 import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.ModelConfig;
+import io.alexnet.graph.OneDnnWeightCache;
+import io.alexnet.graph.Param;
 import io.alexnet.report.CsvLogger;
 import io.alexnet.report.TensorBoardLogger;
 import io.alexnet.report.TrainingPlot;
+import io.alexnet.store.RunDir;
 import io.alexnet.train.FineTuning;
 import io.alexnet.train.History;
-import io.alexnet.store.RunDir;
 import io.alexnet.train.TrainConfig;
 import io.alexnet.train.Trainer;
 import io.alexnet.train.TrainingListener;
@@ -21,6 +24,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,11 +47,56 @@ public final class Training {
 
   /**
    * A run ready to train: its settings written (or read back, when resuming), its model,
-   * pre-processing and recipe decided. {@code origin} says in words how it starts.
+   * pre-processing and recipe decided, its data split.
    */
-  public record Prepared(FitOptions options, RunDir run, ModelConfig model, Preprocessor pre,
-      Augmentation augmentation, TrainConfig recipe, Dataset train, Dataset validation,
-      String origin) {
+  public static final class Prepared {
+    private final FitOptions options;
+    private final RunDir run;
+    private final ModelConfig model;
+    private final Preprocessor pre;
+    private final Augmentation augmentation;
+    private final FineTuning fineTuning;
+    private final Dataset train;
+    private final Dataset validation;
+    private final String origin;
+
+    private Prepared(FitOptions options, RunDir run, ModelConfig model, Preprocessor pre,
+        Augmentation augmentation, FineTuning fineTuning, Dataset train, Dataset validation,
+        String origin) {
+      this.options = options;
+      this.run = run;
+      this.model = model;
+      this.pre = pre;
+      this.augmentation = augmentation;
+      this.fineTuning = fineTuning;
+      this.train = train;
+      this.validation = validation;
+      this.origin = origin;
+    }
+
+    /** The model the run trains (a resumed run's is its own, whatever the options said). */
+    public ModelConfig model() {
+      return model;
+    }
+
+    /** What this process trains on: after the hold-out and the limit, its cluster shard. */
+    public Dataset train() {
+      return train;
+    }
+
+    public Dataset validation() {
+      return validation;
+    }
+
+    /** The run folder. */
+    public Path runDir() {
+      return run.dir();
+    }
+
+    /** How the run starts, in words: "a new run in ...", "resuming ...", "fine-tuning ...". */
+    public String origin() {
+      return origin;
+    }
 
     /** Trains on the options' devices. */
     public FitResult fit() {
@@ -56,28 +105,35 @@ public final class Training {
 
     /**
      * Trains with {@code devices}, one plan per replica (decided once the model is known: a
-     * resumed run's may differ from the flags'). Stops early, with the history saying why, if
-     * the loss diverges.
+     * resumed run's may differ from the options'). Stops early, with the history saying why,
+     * if the loss diverges or a stop was requested.
+     *
+     * @throws AlexNetException if training cannot go on (a checkpoint that cannot be saved, a
+     *     cluster task that does not answer); its cause says which
      */
     public FitResult fit(List<DevicePlan> devices) {
       List<TrainingListener> listeners = new ArrayList<>(options.listeners());
+      FitOptions.Advanced advanced = options.advanced();
+      Trainer.Builder b = Trainer.builder(model, options.recipe(), train, validation, pre)
+          .replicas(devices).augmentation(augmentation).checkpoints(run.checkpoints())
+          .session(advanced.session()).fineTuning(fineTuning);
+      advanced.cluster().ifPresent(b::cluster);
       try {
         if (options.logs()) {
-          listeners.add(new CsvLogger(options.runDir()));
-          listeners.add(new TensorBoardLogger(options.runDir()));
-          listeners.add(new TrainingPlot(options.runDir()));
+          listeners.add(new CsvLogger(run.dir()));
+          listeners.add(new TensorBoardLogger(run.dir()));
+          listeners.add(new TrainingPlot(run.dir()));
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      try (Trainer t = new Trainer(model, devices, recipe, train, validation, pre, augmentation,
-          run.checkpoints(), options.session(), listeners, options.role().orElse(null))) {
-        options.stop().ifPresent(s -> s.attach(t));
-        return new FitResult(t.fit(options.resume()), options.runDir());
-      } catch (IOException e) {
+        try (Trainer t = b.listeners(listeners).build()) {
+          options.stop().ifPresent(s -> s.attach(t));
+          return new FitResult(t.fit(options.resume()), run.dir());
+        } finally {
+          options.stop().ifPresent(s -> s.attach(null));
+        }
+      } catch (AlexNetException e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
         throw new AlexNetException(e.getMessage(), e);
-      } finally {
-        options.stop().ifPresent(s -> s.attach(null));
       }
     }
   }
@@ -99,92 +155,144 @@ public final class Training {
     return r;
   }
 
-  /** Writes or reads the run's settings and decides model, pre-processing and recipe. */
+  /**
+   * Checks the options, writes or reads the run's settings, and decides model,
+   * pre-processing and recipe; splits the data. Nothing is written when a check fails.
+   *
+   * @throws AlexNetException with what is wrong and what to do
+   */
   public static Prepared prepare(FitOptions o) {
+    try {
+      return prepareChecked(o);
+    } catch (AlexNetException e) {
+      throw e;
+    } catch (IOException | UncheckedIOException | IllegalArgumentException
+        | IllegalStateException e) {
+      throw new AlexNetException(e.getMessage(), e);
+    }
+  }
+
+  private static Prepared prepareChecked(FitOptions o) throws IOException {
+    // Before anything is written: training under oneDNN's weight cache would diverge.
+    OneDnnWeightCache.refuseForTraining();
     RunDir run = new RunDir(o.runDir());
+    Optional<WorkerRole> cluster = o.advanced().cluster();
     // A cluster's other workers keep their own logs in folders they may reuse.
-    boolean follower = o.role().map(r -> !r.chief()).orElse(false);
-    if (o.resume() && !run.exists()) {
+    boolean follower = cluster.map(r -> !r.chief()).orElse(false);
+    boolean resume = o.resume() && !follower;
+    if (resume && !run.exists()) {
       throw new AlexNetException("nothing to resume in " + o.runDir() + " (no "
           + RunDir.PROPERTIES + ")");
     }
-    if (!o.resume() && !follower && run.exists()) {
-      throw new AlexNetException(o.runDir() + " already holds a run: resume it, or pick another"
-          + " folder");
+    if (!resume && !follower && run.exists()) {
+      throw new AlexNetException(o.runDir() + " already holds a run: resume it, or train into"
+          + " another folder");
     }
+    if (!o.frozen().isEmpty() && o.initFrom().isEmpty() && !resume) {
+      throw new AlexNetException("frozen layers go with a model to start from: a layer frozen"
+          + " at its random start would never learn");
+    }
+    Set<String> frozen = FineTuning.checked(o.frozen());
     Dataset train = o.trainData();
     Dataset val;
     if (o.validation().isPresent()) {
       val = o.validation().get();
     } else {
+      // Held out of the training data, so the test set stays unseen by model selection.
       Dataset[] split = Subset.holdOut(train, o.validationFraction());
       train = split[0];
       val = split[1];
     }
-    try {
-      ModelConfig m;
-      float scale;
-      DataStats stats;
-      ChannelOrder order = ChannelOrder.RGB;
-      FineTuning fineTuning;
-      String origin;
-      if (o.resume()) {
-        m = run.model();
-        scale = run.inputScale();
-        order = run.channelOrder();
-        stats = DataStats.load(run.stats());
-        String kept = run.properties().getProperty(FROZEN, "");
-        Set<String> frozen = !o.frozen().isEmpty() || kept.isEmpty() ? o.frozen()
-            : ModelSource.frozenLayers(kept, null);
-        fineTuning = new FineTuning(Optional.empty(), Set.of(), frozen);
-        origin = "resuming " + o.runDir() + " (model and pre-processing as saved there)";
-      } else if (o.initFrom().isPresent()) {
-        // The pretrained model's network and pre-processing, its statistics too; the new data
-        // only decides the classes.
-        Path from = o.initFrom().get();
-        ModelSource source = ModelSource.open(from);
-        m = source.settings().model().toBuilder().classes(train.numClasses())
+    train = Subset.first(train, o.limit());
+    val = Subset.first(val, o.validationLimit());
+    // The statistics are the whole training set's; a cluster worker trains on its shard.
+    Dataset allTrain = train;
+    if (cluster.isPresent()) {
+      WorkerRole w = cluster.get();
+      train = Subset.shard(train, w.index(), w.workers());
+      if (w.sync()) {
+        // Lockstep: every worker must run the same number of steps.
+        train = Subset.first(train, allTrain.size() / w.workers());
+      }
+    }
+    String dataName = o.advanced().dataName().orElse(o.trainData().describe());
+
+    ModelConfig m;
+    float scale;
+    DataStats stats;
+    ChannelOrder order = ChannelOrder.RGB;
+    FineTuning fineTuning;
+    String origin;
+    if (resume) {
+      m = run.model();
+      scale = run.inputScale();
+      order = run.channelOrder();
+      stats = DataStats.load(run.stats());
+      String kept = run.properties().getProperty(FROZEN, "");
+      Set<String> keep = !frozen.isEmpty() || kept.isEmpty() ? frozen
+          : FineTuning.checked(List.of(kept.split(",")));
+      fineTuning = new FineTuning(Optional.empty(), Set.of(), keep);
+      origin = "resuming " + o.runDir() + " (model and pre-processing as saved there)";
+    } else if (o.initFrom().isPresent()) {
+      Path from = o.initFrom().get();
+      // Opened as every command opens a model: a damaged checkpoint is refused here, before
+      // the run folder is written. The pretrained model's network and pre-processing, its
+      // statistics too; the new data only decides the classes.
+      try (Model source = Model.load(from)) {
+        RunDir settings = source.settingsFolder();
+        m = source.config().toBuilder().classes(train.numClasses())
             .seed(o.model().seed()).build();
-        scale = source.settings().inputScale();
-        order = source.settings().channelOrder();
-        stats = DataStats.load(source.settings().stats());
-        fineTuning = source.fineTuning(m, o.frozen());
-        run.write(m, scale, order, o.dataName(), train.classNames());
+        scale = settings.inputScale();
+        order = settings.channelOrder();
+        stats = DataStats.load(settings.stats());
+        fineTuning = fineTuning(source, m, frozen);
+        run.write(m, scale, order, dataName, train.classNames());
         run.annotate(Map.of("finetune.from", from.toAbsolutePath().toString(),
-            FROZEN, String.join(",", o.frozen())));
+            FROZEN, String.join(",", frozen)));
         stats.save(run.stats());
         origin = "fine-tuning " + from + " (" + m.variant().label() + ", " + m.imageSize()
             + "x" + m.imageSize() + ", " + order + " input); "
-            + (source.settings().model().classes() == m.classes() ? "all layers start from it"
+            + (source.config().classes() == m.classes() ? "all layers start from it"
                 : "fc8 starts afresh for " + m.classes() + " classes")
-            + (o.frozen().isEmpty() ? "" : "; frozen: " + String.join(",", o.frozen()));
-      } else {
-        if (!o.frozen().isEmpty()) {
-          throw new AlexNetException("frozen layers go with a model to start from: a layer"
-              + " frozen at its random start would never learn");
-        }
-        m = o.model();
-        if (train.numClasses() > m.classes()) {
-          throw new AlexNetException("the data has " + train.numClasses() + " classes but the"
-              + " model only " + m.classes() + ": build the model with " + train.numClasses()
-              + " classes");
-        }
-        RunDir.Start start = run.start(m, o.statsData(), o.unitVariance(), o.statsImages(),
-            o.dataName(), train.classNames());
-        stats = start.stats();
-        scale = start.scale();
-        fineTuning = FineTuning.NONE;
-        origin = "a new run in " + o.runDir();
+            + (frozen.isEmpty() ? "" : "; frozen: " + String.join(",", frozen));
       }
-      Preprocessor pre = new Preprocessor(m.imageSize(), stats.mean(), scale, order);
-      Augmentation aug = new Augmentation(o.randomCrops(), o.flips(),
-          o.colourPca() ? stats.pca() : null);
-      TrainConfig recipe = o.recipe().toBuilder().seed(m.seed()).fineTuning(fineTuning).build();
-      return new Prepared(o, run, m, pre, aug, recipe, train, val, origin);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (IllegalArgumentException e) {
-      throw new AlexNetException(e.getMessage(), e);
+    } else {
+      m = o.model();
+      if (train.numClasses() > m.classes()) {
+        throw new AlexNetException("the data has " + train.numClasses() + " classes but the"
+            + " model only " + m.classes() + ": build the model with " + train.numClasses()
+            + " classes");
+      }
+      RunDir.Start start = run.start(m, allTrain, o.unitVariance(), o.statsImages(),
+          dataName, train.classNames());
+      stats = start.stats();
+      scale = start.scale();
+      fineTuning = FineTuning.NONE;
+      origin = "a new run in " + o.runDir();
     }
+    Preprocessor pre = new Preprocessor(m.imageSize(), stats.mean(), scale, order);
+    Augmentation aug = new Augmentation(o.randomCrops(), o.flips(),
+        o.colourPca() ? stats.pca() : null);
+    return new Prepared(o, run, m, pre, aug, fineTuning, train, val, origin);
+  }
+
+  /**
+   * Fine-tuning {@code model} from {@code source}: every variable read from it but fc8's when
+   * the class count differs; {@code frozen} layers kept fixed.
+   */
+  private static FineTuning fineTuning(Model source, ModelConfig model, Set<String> frozen) {
+    boolean sameClasses = source.config().classes() == model.classes();
+    if (!sameClasses && frozen.contains("fc8")) {
+      throw new AlexNetException("fc8 cannot be frozen: the new data has " + model.classes()
+          + " classes, the pretrained model " + source.config().classes()
+          + ", so fc8 starts afresh");
+    }
+    Set<String> names = new LinkedHashSet<>();
+    for (Param p : source.params()) {
+      if (sameClasses || !p.layer().equals("fc8")) {
+        names.add(p.name());
+      }
+    }
+    return new FineTuning(Optional.of(source.weightsPrefix()), names, frozen);
   }
 }

@@ -35,6 +35,21 @@ public final class DataSources {
         + " fashion-mnist, a folder of class sub-folders, IDX files, or a TFRecord glob)");
   }
 
+  /**
+   * Images to look at, as {@code features} and {@code similar} take them: a folder with one
+   * sub-folder per class (labels known), a folder of image files, or image files.
+   */
+  public static Dataset images(java.util.List<Path> paths) throws IOException {
+    if (paths.size() == 1 && Files.isDirectory(paths.get(0))) {
+      try (java.util.stream.Stream<Path> s = Files.list(paths.get(0))) {
+        if (s.anyMatch(Files::isDirectory)) {
+          return ImageFolder.open(paths.get(0));
+        }
+      }
+    }
+    return ImageFiles.of(paths);
+  }
+
   /** Whether the folder holds IDX files (a Fashion-MNIST or MNIST copy). */
   public static boolean isIdxDir(Path p) {
     return Files.exists(p.resolve("train-images-idx3-ubyte.gz"))

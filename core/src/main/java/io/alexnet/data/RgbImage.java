@@ -38,8 +38,10 @@ public record RgbImage(int width, int height, byte[] rgb) {
     byte[] bytes;
     try {
       bytes = java.nio.file.Files.readAllBytes(file);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new BadExampleException("cannot read " + file + ": no such file");
     } catch (java.io.IOException e) {
-      throw new BadExampleException("unreadable " + file + ": " + e.getMessage());
+      throw new BadExampleException("cannot read " + file + ": " + e.getMessage());
     }
     try {
       return decode(bytes);

@@ -29,40 +29,32 @@ public final class Evaluator {
     };
   }
 
-  public static EvalResult evaluate(Session session, Output<?> images, Output<?> probabilities,
-      Dataset data, Preprocessor pre, int batchSize, int workers) {
-    return evaluate(of(session, images, probabilities), data, pre, batchSize, workers, 1);
+  /** Scores {@code model} on {@code data}. */
+  public static EvalResult evaluate(Classifier model, Dataset data, Preprocessor pre,
+      EvalOptions options) {
+    return evaluate(model, data, pre, options, EvalListener.NONE);
   }
 
-  /** @param crops 1 (central crop) or 10 (corners, centre and their reflections, averaged) */
+  /** The same, telling {@code listener} each batch's scores and the progress. */
   public static EvalResult evaluate(Classifier model, Dataset data, Preprocessor pre,
-      int batchSize, int workers, int crops) {
-    return evaluate(model, data, pre, batchSize, workers, crops, done -> {});
-  }
-
-  /** As above, telling {@code progress} how many examples are done after every batch. */
-  public static EvalResult evaluate(Classifier model, Dataset data, Preprocessor pre,
-      int batchSize, int workers, int crops, java.util.function.IntConsumer progress) {
-    if (crops != 1 && crops != 10) {
-      throw new IllegalArgumentException("evaluation takes 1 or 10 crops, not " + crops);
-    }
+      EvalOptions options, EvalListener listener) {
     int classes = data.numClasses();
     long[][] confusion = new long[classes][classes];
     long start = System.nanoTime();
-    Tally t = new Tally();
-    if (crops == 1) {
-      try (BatchLoader loader = BatchLoader.evaluation(data, pre, batchSize, workers)) {
+    Tally t = new Tally(listener, data.size());
+    if (options.crops() == 1) {
+      try (BatchLoader loader = BatchLoader.evaluation(data, pre, options.batchSize(),
+          options.workers())) {
         while (loader.hasNext()) {
           BatchLoader.Batch b = t.take(loader);
-          t.bad += b.bad();
           if (b.size() > 0) {
-            t.score(model.probabilities(b.images(), b.size()), b.labels(), b.size(), confusion);
+            t.score(model.probabilities(b.images(), b.size()), b, confusion);
           }
-          progress.accept(t.n + t.bad);
+          t.done(b);
         }
       }
     } else {
-      tenCrop(model, data, pre, batchSize, workers, t, confusion, progress);
+      tenCrop(model, data, pre, options, t, confusion);
     }
     double secs = (System.nanoTime() - start) / 1e9;
     int n = t.n;
@@ -74,13 +66,13 @@ public final class Evaluator {
    * Section 4.1's test: each image's ten patches through the model, their softmax outputs
    * averaged. The loader decodes, and skips and counts bad images, as for one crop.
    */
-  private static void tenCrop(Classifier model, Dataset data, Preprocessor pre, int batchSize,
-      int workers, Tally t, long[][] confusion, java.util.function.IntConsumer progress) {
-    try (BatchLoader loader = BatchLoader.builder(data, pre).batchSize(Math.max(1, batchSize / 10))
-        .workers(workers).tenPatches().build()) {
+  private static void tenCrop(Classifier model, Dataset data, Preprocessor pre,
+      EvalOptions options, Tally t, long[][] confusion) {
+    try (BatchLoader loader = BatchLoader.builder(data, pre)
+        .batchSize(Math.max(1, options.batchSize() / 10)).workers(options.workers())
+        .tenPatches().build()) {
       while (loader.hasNext()) {
         BatchLoader.Batch b = t.take(loader);
-        t.bad += b.bad();
         if (b.size() > 0) {
           float[] p = model.probabilities(b.images(), b.size() * 10);
           int width = p.length / (b.size() * 10);
@@ -92,16 +84,23 @@ public final class Evaluator {
               }
             }
           }
-          t.score(avg, b.labels(), b.size(), confusion);
+          t.score(avg, b, confusion);
         }
-        progress.accept(t.n + t.bad);
+        t.done(b);
       }
     }
   }
 
   private static final class Tally {
+    private final EvalListener listener;
+    private final int total;
     int n, bad, top1, top5;
     long waitNanos;
+
+    Tally(EvalListener listener, int total) {
+      this.listener = listener;
+      this.total = total;
+    }
 
     /** The loader's next batch, counting the time spent waiting for it. */
     BatchLoader.Batch take(BatchLoader loader) {
@@ -111,7 +110,9 @@ public final class Evaluator {
       return b;
     }
 
-    void score(float[] p, int[] labels, int count, long[][] confusion) {
+    void score(float[] p, BatchLoader.Batch b, long[][] confusion) {
+      int count = b.size();
+      int[] labels = b.labels();
       int width = p.length / count;
       for (int i = 0; i < count; i++) {
         int y = labels[i];
@@ -123,6 +124,12 @@ public final class Evaluator {
         top5 += TopK.hit(p, i, width, y, 5) ? 1 : 0;
       }
       n += count;
+      listener.batch(b.indices(), labels, p, count);
+    }
+
+    void done(BatchLoader.Batch b) {
+      bad += b.bad();
+      listener.progress(n + bad, total);
     }
   }
 }

@@ -40,10 +40,21 @@ public final class Checkpoints {
     return dir;
   }
 
+  /** Writes variables as TensorFlow checkpoint files under a prefix. */
+  @FunctionalInterface
+  public interface Saver {
+    void save(Path prefix) throws IOException;
+  }
+
   /** Saves the session's variables and {@code state} as checkpoint {@code step}. */
   public Path save(Session session, long step, Properties state) throws IOException {
+    return save(prefix -> session.save(prefix.toString()), step, state);
+  }
+
+  /** Saves what {@code saver} writes, and {@code state}, as checkpoint {@code step}. */
+  public Path save(Saver saver, long step, Properties state) throws IOException {
     Path target = AtomicFiles.publishFolder(dir.resolve("ckpt-" + step), tmp -> {
-      session.save(tmp.resolve(VARIABLES).toString());
+      saver.save(tmp.resolve(VARIABLES));
       Properties withFiles = new Properties();
       withFiles.putAll(state);
       for (Path f : variableFiles(tmp)) {

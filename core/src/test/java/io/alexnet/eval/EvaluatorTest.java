@@ -64,7 +64,7 @@ class EvaluatorTest {
       }
       return p;
     };
-    EvalResult r = Evaluator.evaluate(fake, d, pre, 3, 1, 1);
+    EvalResult r = Evaluator.evaluate(fake, d, pre, new EvalOptions(3, 1, 1));
     assertEquals(4, r.examples());
     assertEquals(0.5, r.top1Error(), 1e-12);
     assertEquals(0.25, r.top5Error(), 1e-12);
@@ -108,10 +108,10 @@ class EvaluatorTest {
       }
       return p;
     };
-    assertEquals(1.0, Evaluator.evaluate(brightness, d, pre, 10, 1, 1).top1Error());
-    assertEquals(0.0, Evaluator.evaluate(brightness, d, pre, 20, 2, 10).top1Error());
+    assertEquals(1.0, Evaluator.evaluate(brightness, d, pre, new EvalOptions(10, 1, 1)).top1Error());
+    assertEquals(0.0, Evaluator.evaluate(brightness, d, pre, new EvalOptions(20, 2, 10)).top1Error());
     assertThrows(IllegalArgumentException.class,
-        () -> Evaluator.evaluate(brightness, d, pre, 10, 1, 5));
+        () -> Evaluator.evaluate(brightness, d, pre, new EvalOptions(10, 1, 5)));
   }
 
   @Test
@@ -151,7 +151,7 @@ class EvaluatorTest {
       return p;
     };
     for (int crops : new int[] {1, 10}) {
-      EvalResult r = Evaluator.evaluate(bright, d, pre, 10, 2, crops);
+      EvalResult r = Evaluator.evaluate(bright, d, pre, new EvalOptions(10, 2, crops));
       assertEquals(2, r.examples(), crops + " crops");
       assertEquals(1, r.bad(), crops + " crops");
       assertEquals(0.0, r.top1Error(), crops + " crops");
@@ -192,7 +192,7 @@ class EvaluatorTest {
       return flat(side, i);
     });
     Classifier instant = (x, n) -> new float[n * 2];
-    EvalResult decodingBound = Evaluator.evaluate(instant, slow, pre, 5, 1, 1);
+    EvalResult decodingBound = Evaluator.evaluate(instant, slow, pre, new EvalOptions(5, 1, 1));
     assertTrue(decodingBound.waitSeconds() >= 0.19, decodingBound.toString());
     assertTrue(decodingBound.waitSeconds() <= decodingBound.seconds(), decodingBound.toString());
 
@@ -207,7 +207,7 @@ class EvaluatorTest {
       }
       return new float[n * 2];
     };
-    EvalResult modelBound = Evaluator.evaluate(slowModel, quick, pre, 2, 1, 1);
+    EvalResult modelBound = Evaluator.evaluate(slowModel, quick, pre, new EvalOptions(2, 1, 1));
     assertTrue(modelBound.seconds() >= 0.25, modelBound.toString());
     assertTrue(modelBound.waitSeconds() < modelBound.seconds() / 2, modelBound.toString());
   }

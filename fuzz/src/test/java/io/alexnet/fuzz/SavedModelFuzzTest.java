@@ -1,7 +1,7 @@
 package io.alexnet.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.alexnet.export.SavedModelExport;
+import io.alexnet.export.SavedModelFiles;
 import io.alexnet.export.ServingModel;
 import io.alexnet.store.RunDir;
 import io.alexnet.train.TinyRun;
@@ -11,10 +11,10 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * A SavedModel whose saved_model.pb was mutated, beside intact variables: what {@code predict},
- * {@code eval} and {@code bench --mode serving} load. Contract: the model loads (and is
- * closed), or IOException/IllegalArgumentException; in particular the op guard refuses a
- * graph with ops an AlexNet does not need before TensorFlow runs any of it.
+ * A SavedModel whose saved_model.pb was mutated, beside intact variables: what every command
+ * that opens a SavedModel reads and checks first ({@code inspect} prints it). Contract: it is
+ * read and described, or IOException/IllegalArgumentException; in particular the op guard
+ * refuses a graph with ops an AlexNet does not need.
  *
  * <p>The seeds are the saved_model.pb of the same tiny model this class trains and exports
  * once per JVM ({@link SeedCorpus} wrote them).
@@ -26,9 +26,11 @@ class SavedModelFuzzTest {
   void savedModel(byte[] pb) {
     Scratch.write(MODEL.resolve("saved_model.pb"), pb);
     Contract.returnsOrRefuses(() -> {
-      try (ServingModel m = ServingModel.load(MODEL, false)) {
-        m.signatureNames();
-      }
+      SavedModelFiles m = SavedModelFiles.read(MODEL, false);
+      m.signatureNames();
+      m.ops();
+      m.parameterCount();
+      m.imageSize();
     }, Set.of(IOException.class, IllegalArgumentException.class));
   }
 
@@ -37,7 +39,7 @@ class SavedModelFuzzTest {
     try {
       RunDir run = TinyRun.create(dir, 1);
       Path ckpt = new io.alexnet.store.Checkpoints(run.checkpoints(), 1).latest().orElseThrow();
-      return SavedModelExport.export(run, ckpt, dir.resolve("model"), 1);
+      return ServingModel.export(run, ckpt, dir.resolve("model"), 1);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -42,6 +42,34 @@ public record DevicePlan(String towerA, String towerB) {
     return single(gpuCount == 1 ? "/device:GPU:0" : "/device:CPU:0");
   }
 
+  /**
+   * Replica plans from a {@code --devices} value: {@code auto} (as many GPUs as the replicas'
+   * towers need when that many are visible, two towers on two GPUs when two are, else {@link
+   * #auto}), or device names for {@link #replicas}. {@code gpuCount} is usually {@link
+   * Devices#gpuCount()}.
+   */
+  public static List<DevicePlan> plans(String devices, Variant variant, int replicas,
+      int gpuCount) {
+    if (!devices.equals("auto")) {
+      return replicas(java.util.Arrays.stream(devices.split(",")).map(String::trim).toList(),
+          variant, replicas);
+    }
+    int wanted = Math.max(1, replicas) * variant.towers();
+    List<String> names = new java.util.ArrayList<>();
+    if (gpuCount >= wanted && (replicas > 1 || gpuCount >= 2)) {
+      for (int i = 0; i < wanted; i++) {
+        names.add("/device:GPU:" + i);
+      }
+    } else {
+      DevicePlan one = auto(gpuCount);
+      names.add(one.towerA());
+      if (!one.towerB().equals(one.towerA())) {
+        names.add(one.towerB());
+      }
+    }
+    return replicas(names, variant, replicas);
+  }
+
   /** Parses "DEV" (both towers) or "DEV_A,DEV_B". */
   public static DevicePlan parse(String s) {
     List<String> parts = List.of(s.split(",", -1));

@@ -3,30 +3,17 @@ package io.alexnet.importer;
 import io.alexnet.data.ColorPca;
 import io.alexnet.data.DataStats;
 import io.alexnet.data.Preprocessor;
-import io.alexnet.graph.AlexNet;
-import io.alexnet.graph.HostTensors;
+import io.alexnet.export.InferenceNetwork;
 import io.alexnet.graph.ModelConfig;
-import io.alexnet.graph.Param;
 import io.alexnet.io.AtomicFiles;
-import io.alexnet.graph.HostArray;
 import io.alexnet.onnx.TrainedWeights;
 import io.alexnet.store.Checkpoints;
 import io.alexnet.store.RunDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
-import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.core.Variable;
-import org.tensorflow.types.TFloat32;
 
 /**
  * Writes an imported model as an ordinary run folder, so that {@code export}, {@code eval},
@@ -66,50 +53,18 @@ public final class PretrainedRun {
       new DataStats(pre.canvas(), pre.mean(), new ColorPca(new double[3],
           new double[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}), 0).save(run.stats());
       Files.createDirectories(run.checkpoints());
-      saveCheckpoint(model, m.weights(), run);
+      saveCheckpoint(model, pre, m.weights(), run);
     });
     return new RunDir(out);
   }
 
   /** Checkpoint 0: the network's variables set to {@code weights}. */
-  static void saveCheckpoint(ModelConfig model, TrainedWeights weights, RunDir run)
-      throws IOException {
-    try (Graph g = new Graph()) {
-      AlexNet net = AlexNet.build(g, model.unpinned(), AlexNet.Mode.INFERENCE);
-      Ops tf = Ops.create(g).withSubScope("import");
-      List<Placeholder<TFloat32>> feeds = new ArrayList<>();
-      List<Operand<?>> assigns = new ArrayList<>();
-      List<HostArray> values = new ArrayList<>();
-      for (Param p : net.params()) {
-        HostArray v = weights.get(p.name());
-        if (!Arrays.equals(v.shape(), p.shape().asArray())) {
-          throw new IllegalArgumentException(p.name() + " is " + Arrays.toString(v.shape())
-              + " in the file but " + p.shape() + " in the network");
-        }
-        @SuppressWarnings("unchecked")
-        Variable<TFloat32> var = (Variable<TFloat32>) p.variable();
-        Placeholder<TFloat32> ph = tf.placeholder(TFloat32.class,
-            Placeholder.shape(p.shape()));
-        feeds.add(ph);
-        assigns.add(tf.assign(var, ph));
-        values.add(v);
-      }
-      if (net.params().size() != weights.variables().size()) {
-        throw new IllegalArgumentException("the file has " + weights.variables().size()
-            + " weight arrays, the network " + net.params().size());
-      }
-      try (Session s = new Session(g)) {
-        s.initialize();
-        for (int i = 0; i < assigns.size(); i++) {
-          HostArray v = values.get(i);
-          try (TFloat32 t = HostTensors.of(Shape.of(v.shape()), v.values())) {
-            s.runner().feed(feeds.get(i), t).addTarget(assigns.get(i)).run();
-          }
-        }
-        Properties state = new Properties();
-        state.setProperty("step", "0");
-        new Checkpoints(run.checkpoints(), 3).save(s, 0, state);
-      }
+  static void saveCheckpoint(ModelConfig model, Preprocessor pre, TrainedWeights weights,
+      RunDir run) throws IOException {
+    try (InferenceNetwork net = InferenceNetwork.withWeights(model, pre, weights.variables())) {
+      Properties state = new Properties();
+      state.setProperty("step", "0");
+      new Checkpoints(run.checkpoints(), 3).save(net::saveVariables, 0, state);
     }
   }
 }

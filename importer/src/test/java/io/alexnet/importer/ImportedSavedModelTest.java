@@ -30,7 +30,7 @@ class ImportedSavedModelTest {
     Path onnx = tmp.resolve("small.onnx");
     new BvlcFiles(0.25, 10, 5).writeOnnx(onnx, 9, 227);
     RunDir run = Importer.importFile(onnx, null, null, tmp.resolve("run")).run();
-    Path saved = SavedModelExport.export(run, new Checkpoints(run.checkpoints(), 3)
+    Path saved = ServingModel.export(run, new Checkpoints(run.checkpoints(), 3)
         .bestOrLatest().orElseThrow(), tmp.resolve("model"), 1);
     Preprocessor pre = run.preprocessor();
     assertEquals(ChannelOrder.BGR, pre.channelOrder());
@@ -56,8 +56,8 @@ class ImportedSavedModelTest {
       pre.cropInto(pre.canvas(RgbImage.decode(png.toByteArray())), pre.centre(), pre.centre(),
           false, null, x, i * per);
     }
-    try (ServingModel m = ServingModel.load(saved, false)) {
-      assertEquals(ChannelOrder.BGR, m.preprocessor().channelOrder());
+    try (ServingModel m = ServingModel.load(saved)) {
+      assertEquals(ChannelOrder.BGR, m.files().settings().channelOrder());
       ServingModel.Prediction viaJava = m.predict(x, 3);
       ServingModel.Prediction viaGraph = m.classify(files);
       double spread = 0;

@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.alexnet.data.ChannelOrder;
 import io.alexnet.data.Preprocessor;
+import io.alexnet.export.InferenceNetwork;
 import io.alexnet.export.SavedModelExport;
 import io.alexnet.export.ServingModel;
 import io.alexnet.graph.LrnSettings;
@@ -52,8 +53,10 @@ class ImporterTest {
   }
 
   static TrainedWeights weights(RunDir run) throws Exception {
-    return TrainedWeights.fromCheckpoint(run,
-        new Checkpoints(run.checkpoints(), 3).bestOrLatest().orElseThrow());
+    try (InferenceNetwork net = InferenceNetwork.restore(run.model(), run.preprocessor(),
+        new Checkpoints(run.checkpoints(), 3).bestOrLatest().orElseThrow())) {
+      return TrainedWeights.of(net);
+    }
   }
 
   /** Network inputs as BVLC's pre-processing makes them: BGR, 0..255 minus the mean. */
@@ -143,11 +146,11 @@ class ImporterTest {
 
   @Test
   void theImportedModelComputesWhatOnnxRuntimeComputesOnTheFile() throws Exception {
-    Path saved = SavedModelExport.export(fromOnnx, new Checkpoints(fromOnnx.checkpoints(), 3)
+    Path saved = ServingModel.export(fromOnnx, new Checkpoints(fromOnnx.checkpoints(), 3)
         .bestOrLatest().orElseThrow(), tmp.resolve("model"), 1);
     float[] x = bgrInputs(2, 5);
     ServingModel.Prediction tf;
-    try (ServingModel m = ServingModel.load(saved, false)) {
+    try (ServingModel m = ServingModel.load(saved)) {
       tf = m.predict(x, 2);
     }
     double spread = 0;

@@ -53,7 +53,7 @@ final class OnnxRuntimeCheck {
   static Outputs assertAgrees(Path savedModel, Path onnx, float[] nhwc, int n, int s)
       throws Exception {
     ServingModel.Prediction want;
-    try (ServingModel m = ServingModel.load(savedModel, false)) {
+    try (ServingModel m = ServingModel.load(savedModel)) {
       want = m.predict(nhwc, n);
     }
     Outputs got = run(onnx, nhwc, n, s);

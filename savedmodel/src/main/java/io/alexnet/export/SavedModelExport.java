@@ -1,10 +1,7 @@
 package io.alexnet.export;
 
 import io.alexnet.data.Preprocessor;
-import io.alexnet.graph.AlexNet;
-import io.alexnet.graph.ModelConfig;
 import io.alexnet.io.AtomicFiles;
-import io.alexnet.store.Checkpoints;
 import io.alexnet.store.RunDir;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,21 +10,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
-import org.tensorflow.Session;
 import org.tensorflow.Output;
 import org.tensorflow.TensorFlow;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SaverDef;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorShapeProto;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TString;
 
 /**
  * Writes a trained run as a SavedModel in the layout TensorFlow Serving watches:
@@ -55,11 +45,11 @@ public final class SavedModelExport {
   private SavedModelExport() {}
 
   /**
-   * Exports {@code checkpoint} (a ckpt-N or best folder of {@code run}) to
-   * {@code modelDir/version}. Refuses to overwrite an existing version. Returns the version
-   * folder.
+   * Exports {@code net}, whose settings (run.properties, labels, statistics) are in {@code
+   * settings} (a run folder, or a SavedModel's assets), to {@code modelDir/version}. Refuses to
+   * overwrite an existing version. Returns the version folder.
    */
-  public static Path export(RunDir run, Path checkpoint, Path modelDir, int version)
+  public static Path export(InferenceNetwork net, RunDir settings, Path modelDir, int version)
       throws IOException {
     if (version < 1) {
       throw new IllegalArgumentException("version must be a positive integer, got " + version);
@@ -68,76 +58,54 @@ public final class SavedModelExport {
     if (Files.exists(out)) {
       throw new IllegalArgumentException(out + " already exists: pick another version");
     }
-    // Any host must be able to load it: no device pins.
-    ModelConfig model = run.model().unpinned();
-    Preprocessor pre = run.preprocessor();
-    List<String> labels = run.labels();
-
+    Preprocessor pre = settings.preprocessor();
+    List<String> labels = settings.labels();
     try {
-      return AtomicFiles.publishFolder(out,
-          tmp -> write(tmp, run, checkpoint, model, pre, labels));
+      return AtomicFiles.publishFolder(out, tmp -> write(tmp, net, settings, pre, labels));
     } catch (IOException e) {
       throw new IOException("could not export " + out + ": " + e.getMessage() + ". Nothing"
           + " was left half-written, and whatever else " + modelDir + " holds is untouched.", e);
     }
   }
 
-  private static void write(Path tmp, RunDir run, Path checkpoint, ModelConfig model,
-      Preprocessor pre, List<String> labels) throws IOException {
-    try (Graph g = new Graph()) {
-      Ops tf = Ops.create(g);
-      Placeholder<TString> bytes = tf.withName(IMAGE_BYTES).placeholder(TString.class,
-          Placeholder.shape(Shape.of(-1)));
-      var decoded = ImageDecoding.decodeBatch(tf, bytes, pre);
-      AlexNet net = AlexNet.buildWithDefaultImages(g, model, decoded);
-      int k = Math.min(5, model.classes());
-      @SuppressWarnings("unchecked")
-      Output<TFloat32> probs = (Output<TFloat32>) (Output<?>) net.probabilities();
-      // An Identity named top5 so that "top5:0" is the class ids (TopKV2's :0 is the values).
-      Output<TInt32> top5 = tf.withName(TOP5)
-          .identity(tf.nn.topK(probs, tf.constant(k), TInt32.class).indices()).asOutput();
-      SignatureDef serving = signature(Map.of(IMAGES, net.images()),
-          Map.of(PROBABILITIES, probs, TOP5, top5));
-      SignatureDef classify = signature(Map.of(IMAGE_BYTES, bytes.asOutput()),
-          Map.of(PROBABILITIES, probs, TOP5, top5));
-
-      try (Session s = new Session(g)) {
-        // Restoring builds TF Java's saver (save/...) over exactly the inference variables.
-        Checkpoints.restoreVariables(s, checkpoint);
-        Files.createDirectories(tmp.resolve("variables"));
-        s.save(tmp.resolve("variables").resolve("variables").toString());
-      }
-      SaverDef saver = SaverDef.newBuilder()
-          .setFilenameTensorName("save/filename:0")
-          .setSaveTensorName("save/control_dependency:0")
-          .setRestoreOpName("save/restore_all")
-          .setMaxToKeep(5)
-          .setVersion(SaverDef.CheckpointFormatVersion.V2)
-          .build();
-      requireOps(g, saver);
-      MetaGraphDef meta = MetaGraphDef.newBuilder()
-          .setMetaInfoDef(MetaGraphDef.MetaInfoDef.newBuilder().addTags(TAG)
-              .setTensorflowVersion(TensorFlow.version()).setTensorflowGitVersion("tf-java"))
-          .setGraphDef(g.toGraphDef())
-          .setSaverDef(saver)
-          .putSignatureDef(SERVING_DEFAULT, serving)
-          .putSignatureDef(CLASSIFY, classify)
-          .build();
-      try (OutputStream o = Files.newOutputStream(tmp.resolve("saved_model.pb"))) {
-        SavedModel.newBuilder().setSavedModelSchemaVersion(1).addMetaGraphs(meta).build()
-            .writeTo(o);
-      }
-      Files.createDirectories(tmp.resolve("assets"));
-      Files.write(tmp.resolve("assets").resolve(LABELS), labels);
-      // What a Java client needs to pre-process images for serving_default itself.
-      Files.copy(run.stats(), tmp.resolve("assets").resolve(RunDir.STATS));
-      // The run's settings too, so the export can seed a fine-tuning run (train --init-from).
-      Files.copy(run.dir().resolve(RunDir.PROPERTIES),
-          tmp.resolve("assets").resolve(RunDir.PROPERTIES));
-      Files.writeString(tmp.resolve("assets").resolve(PREPROCESSING),
-          "image_size=" + model.imageSize() + "\ninput_scale=" + pre.scale()
-              + "\nchannel_order=" + pre.channelOrder() + "\n");
+  private static void write(Path tmp, InferenceNetwork net, RunDir settings, Preprocessor pre,
+      List<String> labels) throws IOException {
+    SignatureDef serving = signature(Map.of(IMAGES, net.imagesInput()),
+        Map.of(PROBABILITIES, net.probabilitiesOutput(), TOP5, net.top5Output()));
+    SignatureDef classify = signature(Map.of(IMAGE_BYTES, net.imageBytesInput()),
+        Map.of(PROBABILITIES, net.probabilitiesOutput(), TOP5, net.top5Output()));
+    Files.createDirectories(tmp.resolve("variables"));
+    // TF Java's saver (save/...) covers exactly the inference variables.
+    net.saveVariables(tmp.resolve("variables").resolve("variables"));
+    SaverDef saver = SaverDef.newBuilder()
+        .setFilenameTensorName("save/filename:0")
+        .setSaveTensorName("save/control_dependency:0")
+        .setRestoreOpName("save/restore_all")
+        .setMaxToKeep(5)
+        .setVersion(SaverDef.CheckpointFormatVersion.V2)
+        .build();
+    requireOps(net.graph(), saver);
+    MetaGraphDef meta = MetaGraphDef.newBuilder()
+        .setMetaInfoDef(MetaGraphDef.MetaInfoDef.newBuilder().addTags(TAG)
+            .setTensorflowVersion(TensorFlow.version()).setTensorflowGitVersion("tf-java"))
+        .setGraphDef(net.graph().toGraphDef())
+        .setSaverDef(saver)
+        .putSignatureDef(SERVING_DEFAULT, serving)
+        .putSignatureDef(CLASSIFY, classify)
+        .build();
+    try (OutputStream o = Files.newOutputStream(tmp.resolve("saved_model.pb"))) {
+      SavedModel.newBuilder().setSavedModelSchemaVersion(1).addMetaGraphs(meta).build()
+          .writeTo(o);
     }
+    Path assets = Files.createDirectories(tmp.resolve("assets"));
+    Files.write(assets.resolve(LABELS), labels);
+    // What a client needs to pre-process images for serving_default itself.
+    Files.copy(settings.stats(), assets.resolve(RunDir.STATS));
+    // The run's settings too, so the export opens as a model and seeds fine-tuning runs.
+    Files.copy(settings.dir().resolve(RunDir.PROPERTIES), assets.resolve(RunDir.PROPERTIES));
+    Files.writeString(assets.resolve(PREPROCESSING),
+        "image_size=" + net.config().imageSize() + "\ninput_scale=" + pre.scale()
+            + "\nchannel_order=" + pre.channelOrder() + "\n");
   }
 
   /** A predict signature over graph tensors, in the form TF Serving and the C API read. */

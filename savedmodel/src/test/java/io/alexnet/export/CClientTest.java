@@ -16,14 +16,14 @@ class CClientTest {
   @Test
   void cClientLoadsTheSavedModelAndMatchesJava() throws Exception {
     RunDir run = TinyRun.create(tmp, 1);
-    Path model = SavedModelExport.export(run,
+    Path model = ServingModel.export(run,
         new Checkpoints(run.checkpoints(), 3).latest().orElseThrow(), tmp.resolve("model"), 3);
     Path exe = CClient.build(tmp.resolve("c"));
     int batch = 3, size = TinyRun.SIZE;
     CClient.Output c = CClient.run(exe, model, batch, size);
     assertTrue(c.tensorflowVersion().startsWith("2."), c.tensorflowVersion());
     assertEquals(batch, c.probabilities().size());
-    try (ServingModel m = ServingModel.load(model, false)) {
+    try (ServingModel m = ServingModel.load(model)) {
       ServingModel.Prediction java = m.predict(CClient.input(batch, size), batch);
       for (int n = 0; n < batch; n++) {
         for (int k = 0; k < 10; k++) {

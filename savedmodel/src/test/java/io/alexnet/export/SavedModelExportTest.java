@@ -35,7 +35,7 @@ class SavedModelExportTest {
   @BeforeAll
   static void trainAndExport() throws Exception {
     run = TinyRun.create(tmp, 2);
-    model = SavedModelExport.export(run, new Checkpoints(run.checkpoints(), 3).best()
+    model = ServingModel.export(run, new Checkpoints(run.checkpoints(), 3).best()
         .orElseThrow(), tmp.resolve("model"), 1);
   }
 
@@ -53,7 +53,7 @@ class SavedModelExportTest {
     assertTrue(Files.exists(model.resolve("variables/variables.index")));
     assertTrue(Files.exists(model.resolve("assets/labels.txt")));
     assertEquals("1", model.getFileName().toString());
-    var e = assertThrows(IllegalArgumentException.class, () -> SavedModelExport.export(run,
+    var e = assertThrows(IllegalArgumentException.class, () -> ServingModel.export(run,
         new Checkpoints(run.checkpoints(), 3).best().orElseThrow(), tmp.resolve("model"), 1));
     assertTrue(e.getMessage().contains("already exists"), e.getMessage());
   }
@@ -75,8 +75,8 @@ class SavedModelExportTest {
         }
       }
     }
-    try (ServingModel m = ServingModel.load(tmp.resolve("model"), false)) {
-      assertEquals(model, m.dir()); // the highest version was picked
+    try (ServingModel m = ServingModel.load(tmp.resolve("model"))) {
+      assertEquals(model, m.files().dir()); // the highest version was picked
       ServingModel.Prediction p = m.predict(x, n);
       assertEquals(10, p.classes());
       for (int i = 0; i < want.length; i++) {
@@ -92,8 +92,8 @@ class SavedModelExportTest {
         }
         assertEquals(best, p.top5()[i * 5]);
       }
-      assertEquals(FashionMnist.CLASSES, m.labels());
-      assertFalse(m.ops().contains("Floor")); // no dropout in the export
+      assertEquals(FashionMnist.CLASSES, m.files().labels());
+      assertFalse(m.files().ops().contains("Floor")); // no dropout in the export
     }
   }
 
@@ -121,7 +121,7 @@ class SavedModelExportTest {
       pre.cropInto(pre.canvas(decoded.get(i)), pre.centre(), pre.centre(), false, null, x,
           i * per);
     }
-    try (ServingModel m = ServingModel.load(model, false)) {
+    try (ServingModel m = ServingModel.load(model)) {
       ServingModel.Prediction viaJava = m.predict(x, decoded.size());
       ServingModel.Prediction viaGraph = m.classify(files);
       for (int i = 0; i < decoded.size(); i++) {

@@ -45,11 +45,11 @@ class ServingModelGuardTest {
   @Test
   void refusesAGraphWithAForbiddenOpAndNamesIt() throws Exception {
     Path dir = sneakyModel();
-    var e = assertThrows(IllegalArgumentException.class, () -> ServingModel.load(dir, false));
+    var e = assertThrows(IllegalArgumentException.class, () -> SavedModelFiles.read(dir, false));
     assertTrue(e.getMessage().contains("[ReadFile]"), e.getMessage());
     assertTrue(e.getMessage().contains("--trust"), e.getMessage());
     assertEquals(java.util.Set.of("ReadFile"), OpAllowlist.forbidden(
-        ServingModel.readMeta(dir).getGraphDef()));
+        SavedModelFiles.readMeta(dir).getGraphDef()));
   }
 
   @Test
@@ -82,7 +82,7 @@ class ServingModelGuardTest {
   }
 
   private static void assertMessage(Path dir, String expected) {
-    var e = assertThrows(IllegalArgumentException.class, () -> ServingModel.load(dir, false));
+    var e = assertThrows(IllegalArgumentException.class, () -> SavedModelFiles.read(dir, false));
     assertTrue(e.getMessage().contains(expected), e.getMessage());
   }
 }

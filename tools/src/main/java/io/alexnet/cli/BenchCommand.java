@@ -1,5 +1,6 @@
 package io.alexnet.cli;
 
+import io.alexnet.api.Model;
 import io.alexnet.bench.Benchmarks;
 import io.alexnet.bench.Timing;
 import io.alexnet.graph.AlexNet;
@@ -25,12 +26,13 @@ import picocli.CommandLine.Option;
 final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--mode", defaultValue = "all",
-      description = "train, infer, pipeline, serving (an exported SavedModel's two signatures;"
+      description = "train, infer, pipeline, serving (a trained model's two inputs, as its SavedModel's signatures take them;"
           + " needs --model) or all. Default: ${DEFAULT-VALUE}.")
   String mode;
 
-  @Option(names = "--model", paramLabel = "MODEL_DIR",
-      description = "An exported SavedModel, for --mode serving (and all).")
+  @Option(names = "--model", paramLabel = "RUN_DIR|MODEL_DIR",
+      description = "A trained model (a run folder or an exported SavedModel), for --mode"
+          + " serving (and all): its graph is the one an export writes.")
   Path savedModel;
 
   @Option(names = "--batch", defaultValue = "64", split = ",",
@@ -70,7 +72,8 @@ final class BenchCommand implements Callable<Integer> {
           + " and dropped). Default: ${DEFAULT-VALUE}.")
   String weights;
 
-  @Option(names = "--json", description = "One JSON object per measurement.")
+  @Option(names = "--json",
+      description = "Print one JSON document on stdout, its measurements in a list.")
   boolean json;
 
   @Option(names = "--profile",
@@ -87,9 +90,16 @@ final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--weights is variables or constants");
     }
     if (mode.equals("serving") && savedModel == null) {
-      throw new IllegalArgumentException("--mode serving times an exported model: give --model"
-          + " MODEL_DIR (tools/alexnet export writes one)");
+      throw new IllegalArgumentException("--mode serving times a trained model: give --model"
+          + " RUN_DIR or MODEL_DIR");
     }
+    // Opened first, as every command opens a model: a damaged one is refused before any timing.
+    try (Model served = savedModel == null ? null : Model.load(savedModel)) {
+      return measure(served);
+    }
+  }
+
+  private int measure(Model served) throws Exception {
     ConfigProto config = SessionConfig.create(1, threads, interThreads);
     ModelConfig model = ModelConfig.builder().variant(Variant.parse(variant)).classes(classes)
         .build();
@@ -125,12 +135,12 @@ final class BenchCommand implements Callable<Integer> {
           System.out.print(where);
         }
       }
-      if (savedModel != null && (mode.equals("serving") || mode.equals("all"))) {
+      if (served != null && (mode.equals("serving") || mode.equals("all"))) {
         Path dir = Files.createTempDirectory("alexnet-bench-");
         try {
-          Timing[] t = Benchmarks.serving(savedModel, dir, b, warmup, steps);
+          Timing[] t = Benchmarks.serving(served, dir, b, warmup, steps);
           // serving_default does the exported network's work; classify_images decoding besides.
-          double gflops = 2.0 * servedMultiplyAdds() * b / t[0].median() / 1e9;
+          double gflops = 2.0 * served.multiplyAdds() * b / t[0].median() / 1e9;
           emit("serving", b, t[0].median(), t[0].quantile(0.1), t[0].quantile(0.9), gflops,
               limit, onednn);
           emit("classify", b, t[1].median(), t[1].quantile(0.1), t[1].quantile(0.9),
@@ -150,31 +160,24 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
     }
+    if (json) {
+      System.out.println(new Json().put("onednn", onednn)
+          .put("onednn_weight_cache", OneDnnWeightCache.on()).put("measurements", measured));
+    }
     return 0;
   }
 
-  /** The exported network's multiply-adds per image (NaN if its export has no settings). */
-  private double servedMultiplyAdds() {
-    try (Graph g = new Graph()) {
-      ModelConfig served = io.alexnet.api.ModelSource.open(savedModel).settings().model();
-      return AlexNet.build(g, served.unpinned(), AlexNet.Mode.INFERENCE).multiplyAdds();
-    } catch (IllegalArgumentException | java.io.IOException e) {
-      return Double.NaN;
-    }
-  }
-
   private final List<String> header = new ArrayList<>();
+  private final List<Json> measured = Json.list();
 
   private void emit(String what, int batch, double median, double p10, double p90,
       double gflops, double limit, String onednn) {
     double ips = batch / median;
     if (json) {
-      System.out.printf(Locale.ROOT, "{\"mode\":\"%s\",\"batch\":%d,\"seconds_per_step\":%s,"
-              + "\"p10\":%s,\"p90\":%s,\"images_per_second\":%s,\"gflops\":%s,"
-              + "\"matmul_limit_gflops\":%s,\"fraction_of_limit\":%s,\"onednn\":\"%s\","
-              + "\"onednn_weight_cache\":%s}%n",
-          what, batch, num(median), num(p10), num(p90), num(ips), num(gflops), num(limit),
-          num(gflops / limit), onednn, OneDnnWeightCache.on());
+      measured.add(new Json().put("mode", what).put("batch", batch)
+          .put("seconds_per_step", median).put("p10", p10).put("p90", p90)
+          .put("images_per_second", ips).put("gflops", gflops).put("matmul_limit_gflops", limit)
+          .put("fraction_of_limit", gflops / limit));
       return;
     }
     if (header.isEmpty()) {
@@ -193,9 +196,5 @@ final class BenchCommand implements Callable<Integer> {
         median, p10, p90, ips, Double.isNaN(gflops) ? "-" : String.format(Locale.ROOT, "%.1f",
             gflops), Double.isNaN(gflops) || Double.isNaN(limit) ? "-"
             : String.format(Locale.ROOT, "%.2f", gflops / limit));
-  }
-
-  private static String num(double v) {
-    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "null";
   }
 }

@@ -2,31 +2,43 @@ package io.alexnet.cli;
 
 import io.alexnet.api.Model;
 import io.alexnet.data.DataSources;
-import io.alexnet.report.ProgressBar;
-import io.alexnet.runreport.RunReport;
-import java.util.Optional;
 import io.alexnet.data.Dataset;
 import io.alexnet.data.Subset;
 import io.alexnet.eval.ConfusionReport;
+import io.alexnet.eval.EvalListener;
+import io.alexnet.eval.EvalOptions;
 import io.alexnet.eval.EvalResult;
 import io.alexnet.eval.EvalShard;
-import io.alexnet.eval.Evaluator;
+import io.alexnet.runreport.ReportCollector;
+import io.alexnet.runreport.RunReport;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = "Top-1 and top-5 error of a model on a dataset, per-class accuracy and the"
-        + " confusion matrix (CSV and PNG). A large set can be split over machines: each runs"
-        + " --shard I/N --partial FILE, then --merge FILE... gives the whole set's numbers.")
+        + " confusion matrix (CSV and PNG), and report.html from the same pass. A large set can"
+        + " be split over machines: each runs --shard I/N --partial FILE, then --merge FILE..."
+        + " gives the whole set's numbers.")
 final class EvalCommand implements Callable<Integer> {
+
+  /** What eval leaves in its output folder: its counts, for {@code report EVAL_OUT}. */
+  static final String EVAL_PROPERTIES = "eval.properties";
 
   @Option(names = "--model", description = "A SavedModel folder or a run folder.")
   Path model;
+
+  @Option(names = "--checkpoint", defaultValue = Model.BEST,
+      description = "For a run folder: best, latest or a checkpoint's name. Default:"
+          + " ${DEFAULT-VALUE}.")
+  String checkpoint;
 
   @Option(names = "--data", defaultValue = "fashion-mnist",
       description = "Same kinds as train --data; for IDX data the test split is used."
@@ -53,11 +65,12 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Where confusion.csv/.png go. Default: the model folder.")
   Path out;
 
-  @Option(names = "--json", description = "Print one JSON object instead of text.")
+  @Option(names = "--json", description = "Print one JSON object on stdout, nothing else.")
   boolean json;
 
   @Option(names = "--no-report", negatable = true, defaultValue = "true",
-      description = "Also write report.html (looks again at the first 1,000 images).")
+      description = "Also write report.html, from this pass (its neighbours are searched among"
+          + " the run's training images).")
   boolean htmlReport;
 
   @Option(names = "--trust", description = "Load a SavedModel even with unexpected ops.")
@@ -88,13 +101,13 @@ final class EvalCommand implements Callable<Integer> {
     if (partial != null && shard == null) {
       throw new IllegalArgumentException("--partial saves a shard's counts: give --shard I/N");
     }
+    int[] part = shard == null ? new int[] {0, 1} : parseShard(shard);
+    EvalOptions options = new EvalOptions(batch, workers, crops);
     if (data.equals(DataSources.FASHION_MNIST)) {
       FashionMnistInstall.ensure();
     }
-    int[] part = shard == null ? new int[] {0, 1} : parseShard(shard);
-    EvalResult r;
     Path dir = out != null ? out : model;
-    try (Model m = Model.load(model, trust)) {
+    try (Model m = Model.loader(model).checkpoint(checkpoint).trust(trust).load()) {
       Dataset d = Subset.shard(
           Subset.first(DataSources.open(data, true, m.labels().size(), labelBase), limit),
           part[0], part[1]);
@@ -102,59 +115,47 @@ final class EvalCommand implements Callable<Integer> {
         System.out.println("model: " + m.description());
         System.out.println("data:  " + d.describe());
       }
-      // A bar in a terminal, a line per tenth elsewhere: a long evaluation shows it moves.
-      ProgressBar bar = json ? null : new ProgressBar(System.out, "eval", d.size());
-      r = Evaluator.evaluate(m.classifier(), d, m.preprocessor(), batch, workers, crops, done -> {
-        if (bar != null) {
-          bar.update(done);
-        }
-      });
-      if (bar != null) {
+      boolean report = htmlReport && shard == null;
+      ReportCollector seen = new ReportCollector(RunReport.Options.DEFAULT.grid());
+      ProgressBar bar = new ProgressBar("eval");
+      EvalResult r = m.evaluate(d, options, report ? both(bar, seen) : bar);
+      bar.done();
+      EvalShard counts = new EvalShard(part[0], part[1], crops,
+          model.toAbsolutePath().toString(), data, m.labels(), r);
+      if (partial != null) {
+        counts.save(partial);
+      }
+      Files.createDirectories(dir);
+      if (shard == null) {
+        counts.save(dir.resolve(EVAL_PROPERTIES));
+      }
+      Optional<Path> page = Optional.empty();
+      if (report) {
+        page = Optional.of(RunReport.write(m, new RunReport.Evaluation(r, crops, seen, d),
+            RunReport.trainingData(m), RunReport.Options.closing(r.examples()),
+            dir.resolve("report.html"), bar.next("report: neighbours")));
         bar.done();
       }
-      if (partial != null) {
-        new EvalShard(part[0], part[1], crops, m.description(), data, m.labels(), r).save(partial);
-        if (!json) {
-          System.out.println("shard " + part[0] + "/" + part[1] + " counts saved to " + partial
-              + "; merge all shards with eval --merge");
-        }
-      }
-      report(r, crops, m.labels(), dir);
-    }
-    if (shard == null) {
-      saveNumbers(r, dir);
-      if (htmlReport) {
-        // Its own pass over the first images (the grids and neighbours need their pictures
-        // and fc7), headed by this evaluation's numbers.
-        try {
-          Path page = ReportCommand.write(model, data, null,
-              Optional.of(new RunReport.EvalNumbers(r, crops)), RunReport.Options.CLOSING,
-              dir.resolve("report.html"));
-          if (!json) {
-            System.out.println("report: " + page.toAbsolutePath());
-          }
-        } catch (IllegalArgumentException e) {
-          System.err.println("no report.html: " + e.getMessage());
-        }
-      }
+      print(r, crops, m.labels(), dir, page, partial);
     }
     return 0;
   }
 
-  /** The numbers {@code report EVAL_OUT} needs later, beside confusion.csv. */
-  private void saveNumbers(EvalResult r, Path dir) throws java.io.IOException {
-    java.util.Properties p = new java.util.Properties();
-    p.setProperty("model", model.toAbsolutePath().toString());
-    p.setProperty("data", data);
-    p.setProperty("crops", Integer.toString(crops));
-    p.setProperty("examples", Integer.toString(r.examples()));
-    p.setProperty("skipped", Integer.toString(r.bad()));
-    p.setProperty("top1_error", Double.toString(r.top1Error()));
-    p.setProperty("top5_error", Double.toString(r.top5Error()));
-    p.setProperty("seconds", Double.toString(r.seconds()));
-    try (var w = Files.newBufferedWriter(dir.resolve(ReportCommand.EVAL_PROPERTIES))) {
-      p.store(w, "alexnet eval");
-    }
+  /** One listener that tells both. */
+  private static EvalListener both(EvalListener a, EvalListener b) {
+    return new EvalListener() {
+      @Override
+      public void batch(int[] indices, int[] labels, float[] probabilities, int n) {
+        a.batch(indices, labels, probabilities, n);
+        b.batch(indices, labels, probabilities, n);
+      }
+
+      @Override
+      public void progress(int done, int total) {
+        a.progress(done, total);
+        b.progress(done, total);
+      }
+    };
   }
 
   private int merged() throws Exception {
@@ -162,7 +163,7 @@ final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--merge combines saved shards: it takes no --model,"
           + " --shard or --partial");
     }
-    List<EvalShard> shards = new java.util.ArrayList<>();
+    List<EvalShard> shards = new ArrayList<>();
     for (Path f : merge) {
       if (!Files.isRegularFile(f)) {
         throw new IllegalArgumentException("no shard file " + f);
@@ -178,46 +179,52 @@ final class EvalCommand implements Callable<Integer> {
       System.out.println("merged " + shards.size() + " shards of " + shards.get(0).model()
           + " on " + shards.get(0).data());
     }
-    report(r, shards.get(0).crops(), shards.get(0).labels(),
-        out != null ? out : merge.get(0).toAbsolutePath().getParent());
+    Path dir = out != null ? out : merge.get(0).toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    print(r, shards.get(0).crops(), shards.get(0).labels(), dir, Optional.empty(), null);
     return 0;
   }
 
-  private void report(EvalResult r, int crops, List<String> labels, Path dir)
-      throws java.io.IOException {
-    Files.createDirectories(dir);
+  /** Writes confusion.csv and .png, and prints the numbers (text, or one JSON document). */
+  private void print(EvalResult r, int crops, List<String> labels, Path dir,
+      Optional<Path> report, Path partialFile) throws IOException {
     ConfusionReport.writeCsv(r, labels, dir.resolve("confusion.csv"));
     boolean png = ConfusionReport.writePng(r, labels, dir.resolve("confusion.png"));
     double[] acc = r.perClassAccuracy();
     if (json) {
-      StringBuilder sb = new StringBuilder();
-      sb.append(String.format(Locale.ROOT,
-          "{\"examples\":%d,\"skipped\":%d,\"crops\":%d,\"top1_error\":%.6f,\"top5_error\":%.6f,"
-              + "\"images_per_second\":%.2f,\"seconds\":%.3f,\"data_wait_seconds\":%s,"
-              + "\"per_class_accuracy\":{", r.examples(), r.bad(), crops, r.top1Error(),
-          r.top5Error(), r.imagesPerSecond(), r.seconds(), Double.isNaN(r.waitSeconds()) ? "null"
-              : String.format(Locale.ROOT, "%.3f", r.waitSeconds())));
+      Json j = new Json().put("examples", r.examples()).put("skipped", r.bad())
+          .put("crops", crops).put("top1_error", r.top1Error()).put("top5_error", r.top5Error())
+          .put("images_per_second", r.imagesPerSecond()).put("seconds", r.seconds())
+          .put("data_wait_seconds", r.waitSeconds());
+      Json perClass = new Json();
       for (int c = 0; c < acc.length; c++) {
-        sb.append(c == 0 ? "" : ",").append('"').append(name(labels, c).replace("\"", "\\\""))
-            .append("\":").append(Double.isNaN(acc[c]) ? "null"
-                : String.format(Locale.ROOT, "%.6f", acc[c]));
+        perClass.put(name(labels, c), acc[c]);
       }
-      sb.append(String.format("},\"confusion_csv\":\"%s\"}", dir.resolve("confusion.csv")));
-      System.out.println(sb);
-    } else {
-      System.out.printf(Locale.ROOT, "%d images (%d unreadable skipped), %d crop%s: top-1 error"
-          + " %.4f, top-5 error %.4f, %.1f images/s%n", r.examples(), r.bad(), crops,
-          crops == 1 ? "" : "s", r.top1Error(), r.top5Error(), r.imagesPerSecond());
-      if (!Double.isNaN(r.waitSeconds())) {
-        System.out.println(timeLine(r, workers));
+      j.put("per_class_accuracy", perClass).put("confusion_csv", dir.resolve("confusion.csv"));
+      report.ifPresent(p -> j.put("report", p.toAbsolutePath()));
+      if (partialFile != null) {
+        j.put("partial", partialFile.toAbsolutePath());
       }
-      for (int c = 0; c < acc.length; c++) {
-        System.out.printf(Locale.ROOT, "  %-20s %s%n", name(labels, c),
-            Double.isNaN(acc[c]) ? "(no examples)" : String.format(Locale.ROOT, "%.4f", acc[c]));
-      }
-      System.out.println("confusion matrix: " + dir.resolve("confusion.csv")
-          + (png ? " and " + dir.resolve("confusion.png") : ""));
+      System.out.println(j);
+      return;
     }
+    System.out.printf(Locale.ROOT, "%d images (%d unreadable skipped), %d crop%s: top-1 error"
+        + " %.4f, top-5 error %.4f, %.1f images/s%n", r.examples(), r.bad(), crops,
+        crops == 1 ? "" : "s", r.top1Error(), r.top5Error(), r.imagesPerSecond());
+    if (!Double.isNaN(r.waitSeconds())) {
+      System.out.println(timeLine(r, workers));
+    }
+    for (int c = 0; c < acc.length; c++) {
+      System.out.printf(Locale.ROOT, "  %-20s %s%n", name(labels, c),
+          Double.isNaN(acc[c]) ? "(no examples)" : String.format(Locale.ROOT, "%.4f", acc[c]));
+    }
+    System.out.println("confusion matrix: " + dir.resolve("confusion.csv")
+        + (png ? " and " + dir.resolve("confusion.png") : ""));
+    if (partialFile != null) {
+      System.out.println("shard counts saved to " + partialFile
+          + "; merge all shards with eval --merge");
+    }
+    report.ifPresent(p -> System.out.println("report: " + p.toAbsolutePath()));
   }
 
   /**

@@ -1,22 +1,14 @@
 package io.alexnet.cli;
 
-import io.alexnet.api.ModelSource;
+import io.alexnet.api.Features;
+import io.alexnet.api.Model;
+import io.alexnet.data.DataSources;
 import io.alexnet.data.Dataset;
-import io.alexnet.data.ImageFiles;
-import io.alexnet.data.ImageFolder;
-import io.alexnet.data.Preprocessor;
-import io.alexnet.features.FeatureExtractor;
-import io.alexnet.features.NpyFile;
-import io.alexnet.io.AtomicFiles;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.alexnet.eval.EvalOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,86 +44,23 @@ final class FeaturesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
-    boolean npy = name.endsWith(".npy");
-    if (!npy && !name.endsWith(".csv")) {
-      throw new IllegalArgumentException("--out must end in .npy or .csv: " + out);
-    }
-    // The names file goes first and is replaced if there (a crash between the two leaves it
-    // behind); the features file is the one that says the work is done.
-    Path names = out.resolveSibling(out.getFileName() + ".tsv");
-    if (Files.exists(out)) {
-      throw new IllegalArgumentException(out + " already exists: remove it or pick another --out");
-    }
-    Dataset d = open(data);
-    ModelSource source = ModelSource.open(model);
-    Preprocessor pre = source.settings().preprocessor();
-    List<String> classes = d.classNames();
-    long start = System.nanoTime();
-    FeatureExtractor.Count[] done = {null};
-    try (FeatureExtractor fx = new FeatureExtractor(source.settings().model(), source.prefix(),
-        layer)) {
+    EvalOptions options = new EvalOptions(batch, workers, 1);
+    Dataset d = DataSources.images(data);
+    try (Model m = Model.load(model)) {
+      Features f = m.features(layer);
       System.out.printf(Locale.ROOT, "%s: %d features per image from %s, %s%n", layer,
-          fx.columns(), model, d.describe());
-      // Written beside the target and renamed at the end: a crash leaves no half file.
-      AtomicFiles.writeFile(out, tmpOut -> {
-        if (!npy) {
-          try (BufferedWriter w = Files.newBufferedWriter(tmpOut, StandardCharsets.UTF_8)) {
-            w.write("name,label");
-            for (int c = 0; c < fx.columns(); c++) {
-              w.write("," + layer + "_" + c);
-            }
-            w.write('\n');
-            done[0] = fx.extract(d, pre, batch, workers, layer, (rowNames, labels, values) -> {
-              for (int i = 0; i < rowNames.length; i++) {
-                w.write(csv(rowNames[i]) + "," + csv(label(classes, labels[i])));
-                for (int c = 0; c < fx.columns(); c++) {
-                  w.write(',');
-                  w.write(Float.toString(values[i * fx.columns() + c]));
-                }
-                w.write('\n');
-              }
-            });
-          }
-          return;
-        }
-        AtomicFiles.writeFile(names, tmpNames -> {
-          try (NpyFile f = new NpyFile(tmpOut, fx.columns());
-              BufferedWriter w = Files.newBufferedWriter(tmpNames, StandardCharsets.UTF_8)) {
-            w.write("name\tlabel\n");
-            done[0] = fx.extract(d, pre, batch, workers, layer, (rowNames, labels, values) -> {
-              for (int i = 0; i < rowNames.length; i++) {
-                f.write(values, i * fx.columns());
-                w.write(rowNames[i] + "\t" + label(classes, labels[i]) + "\n");
-              }
-            });
-          }
-        });
-      });
+          f.width(), model, d.describe());
+      long start = System.nanoTime();
+      ProgressBar bar = new ProgressBar(layer);
+      Features.Count done = f.write(d, out, options, bar);
+      bar.done();
+      double secs = (System.nanoTime() - start) / 1e9;
+      boolean npy = !out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
+      System.out.printf(Locale.ROOT, "wrote %d rows to %s%s (%d unreadable images skipped),"
+          + " %.1f images/s%n", done.rows(), out,
+          npy ? " and names to " + Features.namesFile(out) : "", done.skipped(),
+          done.rows() / Math.max(secs, 1e-9));
     }
-    double secs = (System.nanoTime() - start) / 1e9;
-    System.out.printf(Locale.ROOT, "wrote %d rows to %s%s (%d unreadable images skipped),"
-        + " %.1f images/s%n", done[0].rows(), out, npy ? " and names to " + names : "",
-        done[0].skipped(), done[0].rows() / Math.max(secs, 1e-9));
     return 0;
-  }
-
-  static Dataset open(List<Path> paths) throws IOException {
-    if (paths.size() == 1 && Files.isDirectory(paths.get(0))) {
-      try (Stream<Path> s = Files.list(paths.get(0))) {
-        if (s.anyMatch(Files::isDirectory)) {
-          return ImageFolder.open(paths.get(0));
-        }
-      }
-    }
-    return ImageFiles.of(paths);
-  }
-
-  private static String label(List<String> classes, int label) {
-    return label >= 0 && label < classes.size() ? classes.get(label) : "";
-  }
-
-  private static String csv(String s) {
-    return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
   }
 }

@@ -2,8 +2,8 @@ package io.alexnet.cli;
 
 import io.alexnet.data.Preprocessor;
 import io.alexnet.export.OpAllowlist;
-import io.alexnet.export.SavedModelExport;
-import io.alexnet.export.ServingModel;
+import io.alexnet.export.SavedModelFiles;
+import io.alexnet.store.RunDir;
 import io.alexnet.importer.ImportedModel;
 import io.alexnet.importer.ModelFile;
 import io.alexnet.onnx.OnnxExport;
@@ -28,7 +28,7 @@ final class InspectCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "MODEL_DIR|FILE.onnx") Path model;
 
-  @Option(names = "--trust", description = "Load it even with ops outside the allowlist.")
+  @Option(names = "--trust", description = "Describe it even with ops outside the allowlist.")
   boolean trust;
 
   @Override
@@ -38,32 +38,31 @@ final class InspectCommand implements Callable<Integer> {
       printAsAlexNet(model);
       return 0;
     }
-    try (ServingModel m = ServingModel.load(model, trust)) {
-      System.out.println("SavedModel " + m.dir().toAbsolutePath() + " (tag serve)");
-      for (String key : m.signatureNames()) {
-        SignatureDef s = m.signature(key);
-        System.out.println("signature " + key + " (" + s.getMethodName() + ")");
-        s.getInputsMap().forEach((k, v) -> System.out.println("  input  " + describe(k, v)));
-        s.getOutputsMap().forEach((k, v) -> System.out.println("  output " + describe(k, v)));
-      }
-      Set<String> ops = m.ops();
-      System.out.println("ops (" + ops.size() + "): " + String.join(", ", ops));
-      Set<String> bad = OpAllowlist.forbidden(m.metaGraph().getGraphDef());
-      if (!bad.isEmpty()) {
-        System.out.println("ops outside the AlexNet allowlist (loaded because of --trust): "
-            + bad);
-      }
-      System.out.printf(Locale.ROOT, "parameters: %,d%n", m.parameterCount());
-      System.out.println("classes: " + m.labels().size());
-      if (Files.exists(m.dir().resolve("assets").resolve(SavedModelExport.PREPROCESSING))) {
-        Preprocessor pre = m.preprocessor();
-        System.out.printf(Locale.ROOT, "serving_default takes the network's own input: float"
-            + " [batch, %d, %d, 3] (NHWC), channels %s, the central %dx%d crop of the image"
-            + " scaled to %d pixels on its shorter side, pixels 0..255 minus the mean image (per"
-            + " channel %s), times %s; classify_images does all that itself%n", pre.crop(),
-            pre.crop(), pre.channelOrder(), pre.crop(), pre.crop(), pre.canvas(),
-            OnnxExport.meanPerChannel(pre), pre.scale());
-      }
+    SavedModelFiles m = SavedModelFiles.read(model, trust);
+    System.out.println("SavedModel " + m.dir().toAbsolutePath() + " (tag serve)");
+    for (String key : m.signatureNames()) {
+      SignatureDef s = m.signature(key);
+      System.out.println("signature " + key + " (" + s.getMethodName() + ")");
+      s.getInputsMap().forEach((k, v) -> System.out.println("  input  " + describe(k, v)));
+      s.getOutputsMap().forEach((k, v) -> System.out.println("  output " + describe(k, v)));
+    }
+    Set<String> ops = m.ops();
+    System.out.println("ops (" + ops.size() + "): " + String.join(", ", ops));
+    Set<String> bad = OpAllowlist.forbidden(m.meta().getGraphDef());
+    if (!bad.isEmpty()) {
+      System.out.println("ops outside the AlexNet allowlist (read because of --trust): "
+          + bad);
+    }
+    System.out.printf(Locale.ROOT, "parameters: %,d%n", m.parameterCount());
+    System.out.println("classes: " + m.labels().size());
+    if (Files.exists(m.dir().resolve("assets").resolve(RunDir.PROPERTIES))) {
+      Preprocessor pre = m.settings().preprocessor();
+      System.out.printf(Locale.ROOT, "serving_default takes the network's own input: float"
+          + " [batch, %d, %d, 3] (NHWC), channels %s, the central %dx%d crop of the image"
+          + " scaled to %d pixels on its shorter side, pixels 0..255 minus the mean image (per"
+          + " channel %s), times %s; classify_images does all that itself%n", pre.crop(),
+          pre.crop(), pre.channelOrder(), pre.crop(), pre.crop(), pre.canvas(),
+          OnnxExport.meanPerChannel(pre), pre.scale());
     }
     return 0;
   }

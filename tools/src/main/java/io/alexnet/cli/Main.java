@@ -2,6 +2,8 @@ package io.alexnet.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code alexnet} command: one subcommand per job. */
 @Command(
@@ -16,6 +18,14 @@ import picocli.CommandLine.Command;
         SummaryCommand.class, DevicesCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+
+  /**
+   * Accepted by every command. The launcher reads it before Java starts: TensorFlow's own INFO
+   * and WARNING lines are shown. Here it adds the stack trace to a failure's one line.
+   */
+  @Option(names = "--verbose", scope = ScopeType.INHERIT,
+      description = "Show TensorFlow's own log lines, and a failure's stack trace.")
+  boolean verbose;
 
   @Override
   public void run() {
@@ -42,6 +52,9 @@ public final class Main implements Runnable {
               || e instanceof io.alexnet.api.AlexNetException
               || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
             cmd.getErr().println("alexnet " + cmd.getCommandName() + ": " + e.getMessage());
+            if (((Main) cmd.getCommandSpec().root().userObject()).verbose) {
+              e.printStackTrace(cmd.getErr());
+            }
             return 2;
           }
           throw e;

@@ -76,32 +76,10 @@ public final class ModelOptions {
    * TensorFlow lacks.
    */
   java.util.List<DevicePlan> replicaPlans(Variant v) {
-    java.util.List<String> names;
-    if (devices.equals("auto")) {
-      int gpus = Devices.gpuCount();
-      int wanted = Math.max(1, replicas) * v.towers();
-      names = new java.util.ArrayList<>();
-      if (gpus >= wanted && (replicas > 1 || gpus >= 2)) {
-        for (int i = 0; i < wanted; i++) {
-          names.add("/device:GPU:" + i);
-        }
-      } else {
-        DevicePlan one = DevicePlan.auto(gpus);
-        names.add(one.towerA());
-        if (!one.towerB().equals(one.towerA())) {
-          names.add(one.towerB());
-        }
-      }
-    } else {
-      names = java.util.Arrays.stream(devices.split(",")).map(String::trim).toList();
-    }
-    java.util.List<DevicePlan> plans = DevicePlan.replicas(names, v, replicas);
-    for (DevicePlan p : plans) {
-      if (p.usesGpu()) {
-        p.unavailable(Devices.gpuCount()).ifPresent(w -> System.err.println("warning: " + w));
-        break;
-      }
-    }
+    int gpus = Devices.gpuCount();
+    java.util.List<DevicePlan> plans = DevicePlan.plans(devices, v, replicas, gpus);
+    plans.stream().filter(DevicePlan::usesGpu).findFirst()
+        .flatMap(p -> p.unavailable(gpus)).ifPresent(w -> System.err.println("warning: " + w));
     return plans;
   }
 }

@@ -1,7 +1,7 @@
 package io.alexnet.cli;
 
+import io.alexnet.api.Model;
 import io.alexnet.export.CClient;
-import io.alexnet.graph.OneDnnWeightCache;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -31,8 +31,6 @@ final class QuickstartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    // Before anything is written: training under oneDNN's weight cache would diverge.
-    OneDnnWeightCache.refuseForTraining();
     Path run = out != null ? out : Path.of("runs", "quickstart-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     FashionMnistInstall.ensure();
@@ -56,7 +54,10 @@ final class QuickstartCommand implements Callable<Integer> {
         "--limit", Integer.toString(evalLimit)), "evaluation");
 
     step(3, "export a SavedModel");
-    Path version = ExportCommand.export(run, "best", run.resolve("model"), 1);
+    Path version;
+    try (Model trained = Model.load(run)) {
+      version = trained.exportSavedModel(run.resolve("model"), 1);
+    }
     System.out.println("exported " + version.toAbsolutePath());
 
     step(4, "load it from C with TensorFlow's C API");

@@ -1,16 +1,13 @@
 package io.alexnet.cli;
 
-import io.alexnet.api.ModelSource;
+import io.alexnet.api.Features;
+import io.alexnet.api.Model;
+import io.alexnet.data.DataSources;
 import io.alexnet.data.Dataset;
 import io.alexnet.data.ImageFiles;
-import io.alexnet.data.Preprocessor;
-import io.alexnet.features.FeatureExtractor;
-import io.alexnet.features.Nearest;
 import io.alexnet.data.Subset;
-import java.io.IOException;
+import io.alexnet.eval.EvalOptions;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -45,38 +42,23 @@ final class SimilarCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ModelSource src = ModelSource.open(model);
-    Preprocessor pre = src.settings().preprocessor();
-    Dataset ix = Subset.first(FeaturesCommand.open(index), limit);
+    Dataset ix = Subset.first(DataSources.images(index), limit);
     Dataset q = ImageFiles.of(query);
-    try (FeatureExtractor fx = new FeatureExtractor(src.settings().model(), src.prefix(),
-        layer)) {
-      List<String> ixNames = new ArrayList<>();
-      List<float[]> ixRows = rows(fx, ix, pre, ixNames, "indexing");
-      List<String> qNames = new ArrayList<>();
-      List<float[]> qRows = rows(fx, q, pre, qNames, "queries");
-      for (int i = 0; i < qRows.size(); i++) {
-        System.out.println(qNames.get(i) + ":");
+    try (Model m = Model.load(model)) {
+      Features f = m.features(layer);
+      ProgressBar bar = new ProgressBar("indexing");
+      Features.Index found = f.index(ix, EvalOptions.DEFAULT, bar);
+      Features.Index queries = f.index(q, EvalOptions.DEFAULT, bar.next("queries"));
+      bar.done();
+      for (int i = 0; i < queries.size(); i++) {
+        System.out.println(queries.names().get(i) + ":");
         int rank = 1;
-        for (Nearest.Hit h : Nearest.of(qRows.get(i), ixRows, k)) {
-          System.out.printf(Locale.ROOT, "  %d. %-50s distance %.3f%n", rank++,
-              ixNames.get(h.row()), h.distance());
+        for (Features.Index.Hit h : found.nearest(queries.rows().get(i), k, "")) {
+          System.out.printf(Locale.ROOT, "  %d. %-50s distance %.3f%n", rank++, h.name(),
+              h.distance());
         }
       }
     }
     return 0;
-  }
-
-  /** One row of features per readable image, its name added to {@code names}. */
-  private static List<float[]> rows(FeatureExtractor fx, Dataset d, Preprocessor pre,
-      List<String> names, String what) throws IOException {
-    List<float[]> out = new ArrayList<>();
-    fx.extract(d, pre, 32, 2, what, (rowNames, labels, values) -> {
-      for (int i = 0; i < rowNames.length; i++) {
-        out.add(Arrays.copyOfRange(values, i * fx.columns(), (i + 1) * fx.columns()));
-        names.add(rowNames[i]);
-      }
-    });
-    return out;
   }
 }

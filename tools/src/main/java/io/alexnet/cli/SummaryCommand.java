@@ -1,8 +1,7 @@
 package io.alexnet.cli;
 
-import io.alexnet.api.ModelSource;
+import io.alexnet.api.Model;
 import io.alexnet.graph.AlexNet;
-import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.ModelSummary;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -24,14 +23,15 @@ final class SummaryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ModelConfig config = saved == null ? model.config()
-        : ModelSource.open(saved).settings().model().unpinned();
-    try (Graph g = new Graph()) {
-      AlexNet net = AlexNet.build(g, config, AlexNet.Mode.INFERENCE);
-      System.out.print(ModelSummary.of(net));
-    }
     if (saved != null) {
-      System.out.println("LRN: " + config.lrn());
+      try (Model m = Model.load(saved)) {
+        System.out.print(m.summary());
+        System.out.println("LRN: " + m.config().lrn());
+      }
+      return 0;
+    }
+    try (Graph g = new Graph()) {
+      System.out.print(ModelSummary.of(AlexNet.build(g, model.config(), AlexNet.Mode.INFERENCE)));
     }
     return 0;
   }

@@ -2,18 +2,17 @@ package io.alexnet.cli;
 
 import io.alexnet.api.AlexNetException;
 import io.alexnet.api.FitOptions;
-import io.alexnet.api.ModelSource;
+import io.alexnet.api.Model;
+import io.alexnet.train.FineTuning;
 import io.alexnet.api.Training;
 import io.alexnet.cluster.ClusterServer;
 import io.alexnet.cluster.ClusterSpec;
 import io.alexnet.cluster.WorkerRole;
 import io.alexnet.data.DataSources;
 import io.alexnet.data.Dataset;
-import io.alexnet.data.Subset;
 import io.alexnet.graph.AlexNet;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.ModelSummary;
-import io.alexnet.graph.OneDnnWeightCache;
 import io.alexnet.graph.SessionConfig;
 import io.alexnet.report.CsvLogger;
 import io.alexnet.report.ProgressPrinter;
@@ -28,6 +27,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.tensorflow.Graph;
 import org.tensorflow.proto.ConfigProto;
@@ -115,7 +115,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--input-scale", defaultValue = "paper",
       description = "paper: pixels 0..255 minus the mean (Section 2); unit: also divided by the"
           + " pixels' standard deviation (what --init he expects). Default: ${DEFAULT-VALUE}.")
-  String inputScale;
+  InputScale inputScale;
 
   @Option(names = "--no-crop", negatable = true, defaultValue = "true",
       description = "Random 227 crops of the 256 canvas (--no-crop: central crop).")
@@ -202,8 +202,6 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    // Before anything is written: training under oneDNN's weight cache would diverge.
-    OneDnnWeightCache.refuseForTraining();
     ClusterSpec spec = null;
     if (cluster != null && !cluster.isEmpty()) {
       spec = ClusterSpec.parse(cluster);
@@ -218,58 +216,18 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--job, --task and --sync are for cluster training:"
           + " give --cluster ps=HOST:PORT --cluster worker=HOST:PORT,...");
     }
+    if (freeze != null && freezeUntil != null) {
+      throw new IllegalArgumentException("give --freeze or --freeze-until, not both");
+    }
     // A cluster's other workers share the chief's data but keep their own logs.
     boolean follower = spec != null && task > 0;
     Path runPath = out != null ? out
         : Path.of("runs", runName(data) + (follower ? "-worker" + task : ""));
-    RunDir run = new RunDir(runPath);
-    if (follower) {
-      resume = false;
-    } else if (run.exists() && !resume) {
-      throw new IllegalArgumentException(runPath + " already holds a run: pass --resume to"
-          + " continue it, or --out DIR for a new one");
-    }
-    if (resume && !run.exists()) {
-      throw new IllegalArgumentException("nothing to resume in " + runPath
-          + " (no " + RunDir.PROPERTIES + ")");
-    }
     if (data.equals(DataSources.FASHION_MNIST)) {
       FashionMnistInstall.ensure();
     }
     int tfClasses = model.classes != null ? model.classes : 1000;
     Dataset trainData = DataSources.open(data, false, tfClasses, labelBase);
-    Dataset valSet;
-    if (valData != null) {
-      valSet = DataSources.open(valData, true, tfClasses, labelBase);
-    } else {
-      // Held out of the training data, so the test set stays unseen by model selection.
-      Dataset[] split = Subset.holdOut(trainData, valFraction);
-      trainData = split[0];
-      valSet = split[1];
-    }
-    trainData = Subset.first(trainData, limit);
-    valSet = Subset.first(valSet, valLimit);
-    Dataset allTrain = trainData;
-    if (spec != null) {
-      int workers = spec.count(ClusterSpec.WORKER);
-      trainData = Subset.shard(trainData, task, workers);
-      if (sync) {
-        // Lockstep: every worker must run the same number of steps.
-        trainData = Subset.first(trainData, allTrain.size() / workers);
-      }
-    }
-    System.out.println("training data:   " + trainData.describe());
-    System.out.println("validation data: " + valSet.describe());
-
-    if (!inputScale.equals("paper") && !inputScale.equals("unit")) {
-      throw new IllegalArgumentException("--input-scale must be paper or unit, got "
-          + inputScale);
-    }
-    java.util.Set<String> frozen = ModelSource.frozenLayers(freeze, freezeUntil);
-    if (!frozen.isEmpty() && initFrom == null && !resume) {
-      throw new IllegalArgumentException("--freeze and --freeze-until go with --init-from:"
-          + " a layer frozen at its random start would never learn");
-    }
     // Fine-tuning moves weights that already work: a tenth of the paper's rate (as BVLC's
     // fine-tuning recipes use) keeps the first steps from undoing them.
     double rate = lr != null ? lr : initFrom != null ? 0.001 : 0.01;
@@ -278,29 +236,34 @@ final class TrainCommand implements Callable<Integer> {
         .patience(patience).maxCuts(maxCuts).logEvery(logEvery).checkpointEvery(checkpointEvery)
         .keep(keep).workers(workers).valEvery(valEvery).build();
     ConfigProto sessionConfig = SessionConfig.create(virtualCpus, threads, 0);
-    FitOptions.Builder options = FitOptions.builder(trainData, runPath).statsData(allTrain)
-        .dataName(data).validation(valSet).model(model.config(trainData.numClasses()))
-        .recipe(tc).unitVariance(inputScale.equals("unit")).augmentation(crop, flip, pca)
-        .statsImages(statsImages).listener(new ProgressPrinter(System.out, epochs))
-        .session(sessionConfig).resume(resume).frozen(frozen);
-    if (initFrom != null) {
-      options.initFrom(initFrom);
-    }
+    FitOptions.Advanced advanced = FitOptions.Advanced.DEFAULT.withSession(sessionConfig)
+        .withDataName(data);
     if (spec != null) {
       ClusterServer server = ClusterServer.start(spec, ClusterSpec.WORKER, task, sessionConfig);
       WorkerRole role = new WorkerRole(spec, task, sync, server.target(),
           java.time.Duration.ofSeconds(clusterTimeout));
-      options.cluster(role);
+      advanced = advanced.withCluster(role);
       System.out.println(role + ", serving on " + server.address() + "; variables on "
           + role.variableDevices());
     }
-    if (!resume && initFrom == null) {
-      System.out.printf(Locale.ROOT, "computing the mean image and colour PCA over %d images...%n",
-          statsImages <= 0 ? allTrain.size() : Math.min(statsImages, allTrain.size()));
-    }
     StopRequest stop = new StopRequest();
-    options.stopRequest(stop);
+    FitOptions.Builder options = FitOptions.builder(trainData, runPath)
+        .model(model.config(trainData.numClasses())).recipe(tc).limit(limit)
+        .validationFraction(valFraction).validationLimit(valLimit)
+        .unitVariance(inputScale == InputScale.unit).augmentation(crop, flip, pca)
+        .statsImages(statsImages).listener(new ProgressPrinter(System.err, epochs))
+        .resume(resume).frozen(freezeUntil != null ? FineTuning.upTo(freezeUntil)
+            : freeze != null ? Set.of(freeze.split(",")) : Set.of())
+        .stopRequest(stop).advanced(advanced);
+    if (valData != null) {
+      options.validation(DataSources.open(valData, true, tfClasses, labelBase));
+    }
+    if (initFrom != null) {
+      options.initFrom(initFrom);
+    }
     Training.Prepared prepared = Training.prepare(options.build());
+    System.out.println("training data:   " + prepared.train().describe());
+    System.out.println("validation data: " + prepared.validation().describe());
     System.out.println(prepared.origin());
     ModelConfig m = prepared.model();
     try (Graph g = new Graph()) {
@@ -343,20 +306,25 @@ final class TrainCommand implements Callable<Integer> {
           + "; the chief (worker 0) holds the checkpoints");
       return 0;
     }
-    System.out.println("done: checkpoints in " + run.checkpoints() + ", curves in "
-        + runPath.resolve(TrainingPlot.FILE) + " and " + runPath.resolve(CsvLogger.EPOCHS)
-        + "; TensorBoard: tensorboard --logdir " + runPath);
+    System.out.println("done: checkpoints in " + runPath.resolve(RunDir.CHECKPOINTS)
+        + ", curves in " + runPath.resolve(TrainingPlot.FILE) + " and "
+        + runPath.resolve(CsvLogger.EPOCHS) + "; TensorBoard: tensorboard --logdir " + runPath);
     if (htmlReport) {
       // On the validation images, neighbours among the training images.
-      Path page = RunReport.write("AlexNet report: " + runPath, run,
-          ModelSource.bestOrLatest(run).resolve(io.alexnet.store.Checkpoints.VARIABLES), valSet,
-          java.util.Optional.of(allTrain),
-          java.util.Optional.of(runPath.resolve(TrainingPlot.FILE)),
-          java.util.Optional.empty(), RunReport.Options.CLOSING, runPath.resolve("report.html"));
-      System.out.println("report: " + page.toAbsolutePath());
+      try (Model trained = Model.load(runPath)) {
+        ProgressBar bar = new ProgressBar("report: classifying");
+        Path page = RunReport.evaluateAndWrite(trained, prepared.validation(),
+            RunReport.trainingData(trained), RunReport.Options.closing(1000),
+            runPath.resolve("report.html"), bar);
+        bar.done();
+        System.out.println("report: " + page.toAbsolutePath());
+      }
     }
     return 0;
   }
+
+  /** --input-scale: what the pixels are divided by. */
+  enum InputScale { paper, unit }
 
   /** A ps task: serves the variables to the workers until the process is killed. */
   private int servePs(ClusterSpec spec) {

@@ -3,8 +3,8 @@ package io.alexnet.cli;
 import static io.alexnet.cli.SummaryCommandTest.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The bench harness runs every mode and reports consistent figures (no speed thresholds). */
@@ -22,21 +22,20 @@ class BenchCommandTest {
     assertEquals("0", r[0], r[1] + r[2]);
     double limit = -1;
     for (String mode : new String[] {"matmul", "train", "infer", "pipeline"}) {
-      String row = r[1].lines().filter(l -> l.contains("\"mode\":\"" + mode + "\""))
-          .findFirst().orElseThrow(() -> new AssertionError(mode + " missing:\n" + r[1]));
+      Map<String, Object> row = measurement(r[1], mode);
       if (mode.equals("matmul")) {
         limit = num(row, "gflops");
-        assertTrue(limit > 0, row);
+        assertTrue(limit > 0, row.toString());
         continue;
       }
       double s = num(row, "seconds_per_step"), ips = num(row, "images_per_second");
-      assertTrue(s > 0, row);
-      assertEquals(2 / s, ips, 1e-3 * ips, row);
+      assertTrue(s > 0, row.toString());
+      assertEquals(2 / s, ips, 1e-3 * ips, row.toString());
       if (mode.equals("train")) {
         double gflops = num(row, "gflops");
-        assertEquals(3 * 2 * 0.7204e9 * 2 / s / 1e9, gflops, 0.01 * gflops, row);
-        assertEquals(gflops / limit, num(row, "fraction_of_limit"), 1e-3, row);
-        assertEquals(limit, num(row, "matmul_limit_gflops"), 1e-6 * limit, row);
+        assertEquals(3 * 2 * 0.7204e9 * 2 / s / 1e9, gflops, 0.01 * gflops, row.toString());
+        assertEquals(gflops / limit, num(row, "fraction_of_limit"), 1e-3, row.toString());
+        assertEquals(limit, num(row, "matmul_limit_gflops"), 1e-6 * limit, row.toString());
       }
     }
   }
@@ -46,8 +45,7 @@ class BenchCommandTest {
     String[] r = cli("bench", "--mode", "infer", "--batch", "3", "--steps", "2", "--warmup", "0",
         "--matmul", "256", "--classes", "10", "--json");
     assertEquals("0", r[0], r[1] + r[2]);
-    String infer = r[1].lines().filter(l -> l.contains("\"mode\":\"infer\"")).findFirst()
-        .orElseThrow();
+    Map<String, Object> infer = measurement(r[1], "infer");
     double s = num(infer, "seconds_per_step"), ips = num(infer, "images_per_second");
     double gflops = num(infer, "gflops"), limit = num(infer, "matmul_limit_gflops");
     assertEquals(3 / s, ips, 1e-3 * ips);
@@ -79,24 +77,41 @@ class BenchCommandTest {
       java.nio.file.Path tmp) throws Exception {
     io.alexnet.store.RunDir run = io.alexnet.train.TinyRun.create(tmp, 1);
     java.nio.file.Path model = tmp.resolve("model");
-    assertEquals("0", cli("export", "--checkpoint", run.dir().toString(), "--out",
+    assertEquals("0", cli("export", "--model", run.dir().toString(), "--out",
         model.toString())[0]);
     String[] r = cli("bench", "--mode", "serving", "--model", model.toString(), "--batch", "3",
         "--steps", "2", "--warmup", "0", "--matmul", "256", "--json");
     assertEquals("0", r[0], r[1] + r[2]);
     for (String mode : new String[] {"serving", "classify"}) {
-      String row = r[1].lines().filter(l -> l.contains("\"mode\":\"" + mode + "\""))
-          .findFirst().orElseThrow(() -> new AssertionError(mode + " missing:\n" + r[1]));
+      Map<String, Object> row = measurement(r[1], mode);
       double s = num(row, "seconds_per_step");
-      assertEquals(3 / s, num(row, "images_per_second"), 1e-3 * 3 / s, row);
+      assertEquals(3 / s, num(row, "images_per_second"), 1e-3 * 3 / s, row.toString());
     }
     String refused = cli("bench", "--mode", "serving")[2];
     assertTrue(refused.contains("give --model"), refused);
   }
 
-  static double num(String json, String key) {
-    Matcher m = Pattern.compile("\"" + key + "\":([0-9.eE+-]+)").matcher(json);
-    assertTrue(m.find(), key + " in " + json);
-    return Double.parseDouble(m.group(1));
+  /**
+   * The measurement of {@code mode} in bench's --json output, which must be one JSON document
+   * and nothing else.
+   */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> measurement(String stdout, String mode) {
+    Map<String, Object> doc = JsonDocument.object(stdout);
+    assertTrue(doc.containsKey("onednn_weight_cache"), stdout);
+    for (Object m : (List<Object>) doc.get("measurements")) {
+      Map<String, Object> row = (Map<String, Object>) m;
+      if (mode.equals(row.get("mode"))) {
+        return row;
+      }
+    }
+    throw new AssertionError(mode + " missing:\n" + stdout);
   }
+
+  static double num(Map<String, Object> row, String key) {
+    Object v = row.get(key);
+    assertTrue(v instanceof Double, key + " in " + row);
+    return (Double) v;
+  }
+
 }

@@ -61,7 +61,7 @@ class FaultsTest {
     DiskFaults.clear();
     r = train(run, "--epochs", "2", "--resume", "--checkpoint-every", "4");
     assertEquals("0", r[0], r[2]);
-    assertTrue(r[1].contains("resuming at epoch 2, step 6"), r[1]);
+    assertTrue(r[2].contains("resuming at epoch 2, step 6"), r[2]);
     assertTrue(Files.exists(run.resolve("checkpoints/ckpt-12/variables.index")));
   }
 
@@ -70,12 +70,12 @@ class FaultsTest {
     Path run = tmp.resolve("run");
     assertEquals("0", train(run, "--epochs", "1", "--checkpoint-every", "0")[0]);
     Path models = tmp.resolve("models");
-    String[] ok = cli("export", "--checkpoint", run.toString(), "--out", models.toString());
+    String[] ok = cli("export", "--model", run.toString(), "--out", models.toString());
     assertEquals("0", ok[0], ok[2]);
     Map<String, String> v1 = hashes(models);
 
     DiskFaults.fillAfter(20_000);
-    String[] r = cli("export", "--checkpoint", run.toString(), "--out", models.toString(),
+    String[] r = cli("export", "--model", run.toString(), "--out", models.toString(),
         "--version", "2");
     assertEquals("2", r[0], r[2]);
     assertTrue(r[2].contains("could not export " + models.resolve("2")
@@ -83,7 +83,7 @@ class FaultsTest {
     assertEquals(v1, hashes(models), "version 1 untouched, no trace of version 2");
 
     Path onnx = tmp.resolve("model.onnx");
-    r = cli("export", "--checkpoint", run.toString(), "--format", "onnx", "--out",
+    r = cli("export", "--model", run.toString(), "--format", "onnx", "--out",
         onnx.toString());
     assertEquals("2", r[0], r[2]);
     assertTrue(r[2].contains("could not write " + onnx + ": No space left on device"), r[2]);
@@ -123,7 +123,7 @@ class FaultsTest {
           "--no-report");
       assertEquals("2", eval[0], what.get(i) + ": " + eval[1] + eval[2]);
       assertTrue(eval[2].contains("checkpoint " + newest + " is damaged"), eval[2]);
-      String[] export = cli("export", "--checkpoint", run.toString(), "--from", "latest",
+      String[] export = cli("export", "--model", run.toString(), "--checkpoint", "latest",
           "--out", tmp.resolve("m" + i).toString());
       assertEquals("2", export[0], what.get(i) + ": " + export[1] + export[2]);
       assertTrue(export[2].contains("checkpoint " + newest + " is damaged"), export[2]);
@@ -132,13 +132,68 @@ class FaultsTest {
       // Resuming warns about ckpt-6, by name, and goes on from ckpt-4 (mid-epoch, step 4).
       String[] r = train(run, "--epochs", "1", "--resume", "--checkpoint-every", "2");
       assertEquals("0", r[0], what.get(i) + ": " + r[1] + r[2]);
-      assertTrue(r[1].contains("WARNING: checkpoint " + newest + " is damaged"), r[1]);
-      assertTrue(r[1].contains("resuming from ckpt-4, the newest intact checkpoint"), r[1]);
-      assertTrue(r[1].contains("resuming at epoch 1, step 4"), r[1]);
+      assertTrue(r[2].contains("WARNING: checkpoint " + newest + " is damaged"), r[2]);
+      assertTrue(r[2].contains("resuming from ckpt-4, the newest intact checkpoint"), r[2]);
+      assertTrue(r[2].contains("resuming at epoch 1, step 4"), r[2]);
       assertEquals(older, hashes(ckpts.resolve("ckpt-4")));
       // That run saved a good ckpt-6 again; the next round damages it afresh.
       good[0] = Files.readAllBytes(newest.resolve("variables.index"));
       good[1] = Files.readAllBytes(dataFile);
+    }
+  }
+
+  /**
+   * A checkpoint damaged on disk, its size unchanged (64 bytes overwritten in the middle of its
+   * data file, where TensorFlow itself would read on without a word), is refused by every
+   * command that reads weights: one line naming the checkpoint and the file, exit code 2, within
+   * seconds, nothing written. Each command runs under a timeout, so a hang fails the test.
+   */
+  @Test
+  void aCheckpointDamagedOnDiskIsRefusedByEveryCommandThatReadsWeights() throws Exception {
+    Path run = tmp.resolve("run");
+    assertEquals("0", train(run, "--epochs", "1")[0]);
+    Path best = run.resolve("checkpoints/best");
+    Path dataFile;
+    try (Stream<Path> s = Files.list(best)) {
+      dataFile = s.filter(p -> p.getFileName().toString().startsWith("variables.data"))
+          .findFirst().orElseThrow();
+    }
+    long size = Files.size(dataFile);
+    try (FileChannel ch = FileChannel.open(dataFile, StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(new byte[64]), size / 2);
+    }
+    assertEquals(size, Files.size(dataFile));
+    Path images = Files.createDirectories(tmp.resolve("images/shapes"));
+    int[] labels = new int[1];
+    Path png = images.resolve("one.png");
+    Files.write(png, Synthetic.encode(Synthetic.images(1, 3, labels)[0], 28, 28, false, "png"));
+    String data = data().toString();
+    Path out = tmp.resolve("out");
+    String[][] commands = {
+        {"eval", "--model", run.toString(), "--data", data, "--out", out.resolve("eval").toString()},
+        {"predict", "--model", run.toString(), png.toString()},
+        {"features", "--model", run.toString(), "--data", images.getParent().toString(),
+            "--out", out.resolve("f.npy").toString()},
+        {"similar", "--model", run.toString(), "--index", images.toString(), "--query",
+            png.toString()},
+        {"report", run.toString(), "--out", out.resolve("report.html").toString()},
+        {"export", "--model", run.toString(), "--out", out.resolve("model").toString()},
+        {"export", "--format", "onnx", "--model", run.toString(), "--out",
+            out.resolve("m.onnx").toString()},
+        {"bench", "--mode", "serving", "--model", run.toString(), "--batch", "2", "--steps", "1"},
+        {"summary", "--model", run.toString()},
+        {"train", "--init-from", run.toString(), "--data", data, "--out",
+            out.resolve("tuned").toString(), "--epochs", "1", "--batch", "16"},
+    };
+    for (String[] command : commands) {
+      String[] r = assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+          () -> cli(command), String.join(" ", command) + " hangs");
+      String said = String.join(" ", command) + ": " + r[1] + r[2];
+      assertEquals("2", r[0], said);
+      assertEquals(1, r[2].strip().lines().count(), said);
+      assertTrue(r[2].contains("checkpoint " + best + " is damaged: " + dataFile.getFileName()
+          + " is not the file that was saved"), said);
+      assertFalse(Files.exists(out), said);
     }
   }
 
@@ -163,7 +218,7 @@ class FaultsTest {
 
     String[] r = train(run, "--epochs", m.group(2), "--resume");
     assertEquals("0", r[0], r[1] + r[2]);
-    assertTrue(r[1].contains("resuming at epoch " + m.group(2) + ", step " + step), r[1]);
+    assertTrue(r[2].contains("resuming at epoch " + m.group(2) + ", step " + step), r[2]);
   }
 
   @Test

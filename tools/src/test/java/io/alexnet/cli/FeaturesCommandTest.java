@@ -8,16 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.alexnet.api.Model;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.data.RgbImage;
 import io.alexnet.data.Synthetic;
 import io.alexnet.onnx.OnnxExport;
-import io.alexnet.onnx.TrainedWeights;
 import io.alexnet.onnx.proto.ModelProto;
 import io.alexnet.onnx.proto.TensorProto;
 import io.alexnet.onnx.proto.TypeProto;
 import io.alexnet.onnx.proto.ValueInfoProto;
-import io.alexnet.store.Checkpoints;
 import io.alexnet.store.RunDir;
 import io.alexnet.train.TinyRun;
 import java.nio.ByteBuffer;
@@ -96,8 +95,9 @@ class FeaturesCommandTest {
 
     // The reference: ONNX Runtime on the exported model, with fc7's ReLU as an extra output.
     Path onnx = tmp.resolve("model.onnx");
-    OnnxExport.write(TrainedWeights.fromCheckpoint(run, new Checkpoints(run.checkpoints(), 3)
-        .bestOrLatest().orElseThrow()), run.preprocessor(), run.labels(), onnx);
+    try (Model trained = Model.load(run.dir())) {
+      trained.exportOnnx(onnx);
+    }
     ModelProto m = ModelProto.parseFrom(Files.readAllBytes(onnx));
     m = m.toBuilder().setGraph(m.getGraph().toBuilder().addOutput(ValueInfoProto.newBuilder()
         .setName("relu7").setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor

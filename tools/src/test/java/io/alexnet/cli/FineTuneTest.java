@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.alexnet.data.ChannelOrder;
 import io.alexnet.data.Synthetic;
+import io.alexnet.export.InferenceNetwork;
 import io.alexnet.importer.BvlcFiles;
 import io.alexnet.onnx.TrainedWeights;
 import io.alexnet.store.Checkpoints;
@@ -58,8 +59,10 @@ class FineTuneTest {
   }
 
   static TrainedWeights weights(RunDir run) throws Exception {
-    return TrainedWeights.fromCheckpoint(run,
-        new Checkpoints(run.checkpoints(), 3).latest().orElseThrow());
+    try (InferenceNetwork net = InferenceNetwork.restore(run.model(), run.preprocessor(),
+        new Checkpoints(run.checkpoints(), 3).latest().orElseThrow())) {
+      return TrainedWeights.of(net);
+    }
   }
 
   @Test
@@ -115,7 +118,7 @@ class FineTuneTest {
 
     // From an exported SavedModel too: its assets carry the run's settings.
     Path saved = tmp.resolve("saved");
-    r = cli("export", "--checkpoint", imported.toString(), "--out", saved.toString());
+    r = cli("export", "--model", imported.toString(), "--out", saved.toString());
     assertEquals("0", r[0], r[1] + r[2]);
     Path fromSaved = tmp.resolve("from-saved");
     r = cli("train", "--init-from", saved.toString(), "--data", data.toString(), "--val-data",
@@ -130,7 +133,8 @@ class FineTuneTest {
     String[] bad = cli("train", "--init-from", imported.toString(), "--data", data.toString(),
         "--freeze", "conv1,fc9", "--out", tmp.resolve("bad").toString());
     assertEquals("2", bad[0]);
-    assertTrue(bad[2].contains("--freeze takes layers of"), bad[2]);
+    assertTrue(bad[2].contains("layers to freeze are of [conv1,") && bad[2].contains("'fc9'"),
+        bad[2]);
   }
 
   static double top1Error(Path model, Path data) {

@@ -25,7 +25,7 @@ class ModelToolsTest {
   static void trainAndExport() throws Exception {
     run = TinyRun.create(tmp, 2);
     model = tmp.resolve("model");
-    String[] r = cli("export", "--checkpoint", run.dir().toString(), "--out", model.toString(),
+    String[] r = cli("export", "--model", run.dir().toString(), "--out", model.toString(),
         "--version", "7");
     assertEquals("0", r[0], r[1] + r[2]);
     assertTrue(r[1].contains("exported " + model.resolve("7").toAbsolutePath()), r[1]);
@@ -48,7 +48,7 @@ class ModelToolsTest {
   @Test
   void exportOnnxFromARunOrASavedModelAndInspectIt() throws Exception {
     Path onnx = tmp.resolve("cli.onnx");
-    String[] r = cli("export", "--format", "onnx", "--checkpoint", run.dir().toString(), "--out",
+    String[] r = cli("export", "--format", "onnx", "--model", run.dir().toString(), "--out",
         onnx.toString());
     assertEquals("0", r[0], r[1] + r[2]);
     assertTrue(r[1].contains("exported " + onnx.toAbsolutePath()), r[1]);
@@ -82,13 +82,15 @@ class ModelToolsTest {
     Path onnx = tmp.resolve("refused.onnx");
     String[][] cases = {
         {"export", "--format", "onnx", "--model", model.toString()},
-        {"export", "--model", model.toString(), "--out", onnx.toString()},
-        {"export", "--format", "tflite", "--checkpoint", run.dir().toString()},
+        {"export", "--model", model.toString(), "--out", model.toString(), "--version", "7"},
+        {"export", "--format", "tflite", "--model", run.dir().toString()},
         {"export", "--format", "onnx"},
-        {"export", "--format", "onnx", "--checkpoint", tmp.toString(), "--out", onnx.toString()},
+        {"export", "--format", "onnx", "--model", tmp.toString(), "--out", onnx.toString()},
+        {"export", "--model", run.dir().toString(), "--checkpoint", "ckpt-999999"},
     };
-    String[] says = {"--out FILE.onnx is needed", "is a SavedModel already",
-        "--format is savedmodel or onnx", "--checkpoint RUN_DIR", "is not a training run"};
+    String[] says = {"is a SavedModel: give --out", "7 already exists",
+        "--format is savedmodel or onnx", "Missing required option: '--model",
+        "is not a model: no run.properties", "no checkpoint 'ckpt-999999'"};
     for (int i = 0; i < cases.length; i++) {
       String[] r = cli(cases[i]);
       assertEquals("2", r[0], String.join(" ", cases[i]) + ": " + r[1] + r[2]);
@@ -96,7 +98,7 @@ class ModelToolsTest {
     }
     assertFalse(Files.exists(onnx));
     Files.writeString(onnx, "not a model");
-    String[] taken = cli("export", "--format", "onnx", "--checkpoint", run.dir().toString(),
+    String[] taken = cli("export", "--format", "onnx", "--model", run.dir().toString(),
         "--out", onnx.toString());
     assertEquals("2", taken[0]);
     assertTrue(taken[2].contains("already exists"), taken[2]);
@@ -230,7 +232,8 @@ class ModelToolsTest {
     assertTrue(r[1].contains(png + ":\n  1. "), r[1]);
     assertTrue(r[1].contains(jpg + ":\n  1. "), r[1]);
     assertTrue(r[1].contains("  5. "), r[1]);
-    assertTrue(r[2].contains("missing.png: cannot read"), r[2]);
+    assertTrue(r[2].contains("cannot read " + tmp.resolve("missing.png") + ": no such file"),
+        r[2]);
     assertTrue(r[2].contains("notes.jpg: not an image"), r[2]);
   }
 

@@ -99,7 +99,7 @@ class ReportCommandTest {
     try (Model m = Model.load(run.dir());
         BatchLoader l = BatchLoader.evaluation(test, m.preprocessor(), test.size(), 1)) {
       BatchLoader.Batch b = l.next();
-      float[] probs = m.classifier().probabilities(b.images(), b.size());
+      float[] probs = m.probabilities(b.images(), b.size());
       int classes = probs.length / b.size();
       for (int i = 0; i < b.size(); i++) {
         int best = 0;

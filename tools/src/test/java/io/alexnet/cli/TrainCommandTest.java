@@ -30,7 +30,8 @@ class TrainCommandTest {
     String[] r = cli(concat(common, "--epochs", "1"));
     assertEquals("0", r[0], r[1] + r[2]);
     assertTrue(r[1].contains("training data:   Fashion-MNIST train"), r[1]);
-    assertTrue(r[1].contains("epoch 1/1  step 2 (2/6)"), r[1]);
+    // Progress goes to stderr, what the run is and where to stdout.
+    assertTrue(r[2].contains("epoch 1/1  step 2 (2/6)"), r[2]);
     assertTrue(r[1].contains("Total params:"), r[1]);
     for (String f : new String[] {"run.properties", "labels.txt", "data-stats.bin", "steps.csv",
         "epochs.csv", "training.png", "checkpoints/checkpoint", "checkpoints/ckpt-6/state.properties",
@@ -45,12 +46,13 @@ class TrainCommandTest {
 
     r = cli(concat(common, "--epochs", "1"));
     assertEquals("2", r[0]);
-    assertTrue(r[2].contains("already holds a run: pass --resume"), r[2]);
+    assertTrue(r[2].contains("already holds a run: resume it, or train into another folder"),
+        r[2]);
 
     r = cli(concat(common, "--epochs", "2", "--resume"));
     assertEquals("0", r[0], r[1] + r[2]);
-    assertTrue(r[1].contains("resuming at epoch 2, step 6"), r[1]);
-    assertTrue(r[1].contains("epoch 2/2 done"), r[1]);
+    assertTrue(r[2].contains("resuming at epoch 2, step 6"), r[2]);
+    assertTrue(r[2].contains("epoch 2/2 done"), r[2]);
     assertEquals(3, Files.readAllLines(run.resolve("epochs.csv")).size());
   }
 
@@ -68,7 +70,7 @@ class TrainCommandTest {
     assertEquals("0", r[0], r[1] + r[2]);
     assertTrue(r[1].contains("2 replicas: [/device:CPU:0,/device:CPU:1,"
         + " /device:CPU:2,/device:CPU:3]"), r[1]);
-    assertTrue(r[1].contains("epoch 1/1 done"), r[1]);
+    assertTrue(r[2].contains("epoch 1/1 done"), r[2]);
     String[] bad = cli("train", "--data", data.toString(), "--out", tmp.resolve("rep3")
         .toString(), "--batch", "16", "--devices", "/device:CPU:0,/device:CPU:1,/device:CPU:2");
     assertEquals("2", bad[0]);
@@ -76,13 +78,16 @@ class TrainCommandTest {
   }
 
   @Test
-  void missingDataIsRefusedWithTheReason() {
+  void missingDataIsRefusedWithTheReason() throws Exception {
     String[] r = cli("train", "--data", tmp.resolve("nowhere").toString(), "--out",
         tmp.resolve("r").toString());
     assertEquals("2", r[0]);
     assertTrue(r[2].contains("no such file or directory"), r[2]);
+    Path data = tmp.resolve("data");
+    int[] labels = new int[8];
+    Synthetic.writeIdx(data, "train", Synthetic.images(8, 1, labels), labels, true);
     r = cli("train", "--resume", "--out", tmp.resolve("empty").toString(), "--data",
-        tmp.toString());
+        data.toString());
     assertEquals("2", r[0]);
     assertTrue(r[2].contains("nothing to resume"), r[2]);
   }

@@ -24,6 +24,10 @@ import org.tensorflow.types.family.TType;
  */
 public record FineTuning(Optional<Path> from, Set<String> restore, Set<String> frozen) {
 
+  /** The layers in the paper's order; freezing "until" a layer freezes it and all before it. */
+  public static final List<String> LAYERS =
+      List.of("conv1", "conv2", "conv3", "conv4", "conv5", "fc6", "fc7", "fc8");
+
   /** Training from scratch, every layer trained. */
   public static final FineTuning NONE = new FineTuning(Optional.empty(), Set.of(), Set.of());
 
@@ -69,4 +73,31 @@ public record FineTuning(Optional<Path> from, Set<String> restore, Set<String> f
   private static Op assign(Ops tf, Param p, Operand<?> value) {
     return tf.assign((Operand) p.variable(), (Operand) value);
   }
+
+  /** {@code layer} and every layer before it, checked. */
+  public static Set<String> upTo(String layer) {
+    int last = LAYERS.indexOf(layer.trim());
+    if (last < 0) {
+      throw new IllegalArgumentException("layers to freeze are of " + LAYERS + ", not '"
+          + layer.trim() + "'");
+    }
+    return checked(LAYERS.subList(0, last + 1));
+  }
+
+  /** {@code layers} as a set, each one of {@link #LAYERS}, and not all of them. */
+  public static Set<String> checked(java.util.Collection<String> layers) {
+    Set<String> out = new java.util.LinkedHashSet<>();
+    for (String l : layers) {
+      if (!LAYERS.contains(l.trim())) {
+        throw new IllegalArgumentException("layers to freeze are of " + LAYERS + ", not '"
+            + l.trim() + "'");
+      }
+      out.add(l.trim());
+    }
+    if (out.size() == LAYERS.size()) {
+      throw new IllegalArgumentException("every layer frozen: nothing would train");
+    }
+    return out;
+  }
+
 }

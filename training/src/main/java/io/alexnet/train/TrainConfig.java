@@ -17,8 +17,10 @@ import java.util.List;
  * @param workers threads decoding and augmenting images
  * @param valEvery steps between extra validations inside an epoch (0: only after each
  *     epoch), so that even a one-epoch run has a validation curve
- * @param fineTuning the weights to start from and the layers to keep fixed ({@link
- *     FineTuning#NONE}: from scratch, everything trained)
+ *
+ * <p>The run's seed (data order, dropout masks) is the model's ({@code ModelConfig.seed}), and
+ * the weights a run starts from are the trainer's business ({@link FineTuning}): a recipe is
+ * the same whatever it trains.
  */
 public record TrainConfig(
     int epochs,
@@ -34,9 +36,7 @@ public record TrainConfig(
     int keep,
     int workers,
     int prefetch,
-    long seed,
-    int valEvery,
-    FineTuning fineTuning) {
+    int valEvery) {
 
   public TrainConfig {
     if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || logEvery < 1 || keep < 1) {
@@ -60,8 +60,7 @@ public record TrainConfig(
     return new Builder().epochs(epochs).batchSize(batchSize).learningRate(learningRate)
         .momentum(momentum).weightDecay(weightDecay).milestones(milestones).patience(patience)
         .maxCuts(maxCuts).logEvery(logEvery).checkpointEvery(checkpointEvery).keep(keep)
-        .workers(workers).prefetch(prefetch).seed(seed).valEvery(valEvery)
-        .fineTuning(fineTuning);
+        .workers(workers).prefetch(prefetch).valEvery(valEvery);
   }
 
   public TrainConfig withEpochs(int n) {
@@ -88,10 +87,6 @@ public record TrainConfig(
     return toBuilder().milestones(m).build();
   }
 
-  public TrainConfig withFineTuning(FineTuning f) {
-    return toBuilder().fineTuning(f).build();
-  }
-
   public TrainConfig withValEvery(int steps) {
     return toBuilder().valEvery(steps).build();
   }
@@ -111,9 +106,7 @@ public record TrainConfig(
     private int keep = 3;
     private int workers = 2;
     private int prefetch = 4;
-    private long seed = 1;
     private int valEvery = 0;
-    private FineTuning fineTuning = FineTuning.NONE;
 
     public Builder epochs(int v) {
       epochs = v;
@@ -183,25 +176,14 @@ public record TrainConfig(
       return this;
     }
 
-    public Builder seed(long v) {
-      seed = v;
-      return this;
-    }
-
     public Builder valEvery(int v) {
       valEvery = v;
       return this;
     }
 
-    public Builder fineTuning(FineTuning v) {
-      fineTuning = v;
-      return this;
-    }
-
     public TrainConfig build() {
       return new TrainConfig(epochs, batchSize, learningRate, momentum, weightDecay, milestones,
-          patience, maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, seed, valEvery,
-          fineTuning);
+          patience, maxCuts, logEvery, checkpointEvery, keep, workers, prefetch, valEvery);
     }
   }
 }

@@ -1,9 +1,14 @@
 package io.alexnet.train;
 
+import io.alexnet.cluster.ClusterSpec;
+import io.alexnet.cluster.RemoteSession;
+import io.alexnet.cluster.TaskProbe;
+import io.alexnet.cluster.WorkerRole;
 import io.alexnet.data.Augmentation;
 import io.alexnet.data.BatchLoader;
 import io.alexnet.data.Dataset;
 import io.alexnet.data.Preprocessor;
+import io.alexnet.eval.EvalOptions;
 import io.alexnet.eval.EvalResult;
 import io.alexnet.eval.Evaluator;
 import io.alexnet.eval.TopK;
@@ -13,6 +18,7 @@ import io.alexnet.graph.HostTensors;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.Precision;
 import io.alexnet.graph.ReplicatedAlexNet;
+import io.alexnet.graph.SessionConfig;
 import io.alexnet.io.PropertiesFile;
 import io.alexnet.store.Checkpoints;
 import java.io.IOException;
@@ -21,10 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import io.alexnet.cluster.ClusterSpec;
-import io.alexnet.cluster.RemoteSession;
-import io.alexnet.cluster.TaskProbe;
-import io.alexnet.cluster.WorkerRole;
 import org.tensorflow.Graph;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
@@ -41,130 +43,173 @@ import org.tensorflow.types.TInt64;
  * The training loop: the paper's SGD over shuffled, augmented batches, validation after every
  * epoch, the learning-rate schedule, checkpoints, and listeners for everything people watch.
  * Owns its graph and session; close it when done.
+ *
+ * <pre>{@code
+ * try (Trainer t = Trainer.builder(model, recipe, train, validation, pre)
+ *     .checkpoints(runDir.resolve("checkpoints")).listener(printer).build()) {
+ *   History h = t.fit(false);
+ * }
+ * }</pre>
  */
 public final class Trainer implements AutoCloseable {
-  private final ModelConfig modelConfig;
-  private final TrainConfig config;
+  private final ModelConfig model;
+  private final TrainConfig recipe;
   private final Dataset train;
   private final Dataset val;
   private final Preprocessor pre;
   private final Augmentation aug;
+  private final FineTuning fineTuning;
   private final Checkpoints checkpoints;
   private final List<TrainingListener> listeners;
-
   private final int replicaCount;
-  private final WorkerRole role;
-  private final TrainingGraph built;
-  private final Graph graph;
-  private final Session session;
-  private final LearningRateSchedule schedule;
+  private final Role role;
 
-  // Handles into the placed graph (see TrainingGraph).
-  private final Output<TFloat32> images;
-  private final Output<TInt32> labels;
-  private final Output<TBool> training;
-  private final Output<TInt64> dropoutSeed;
-  private final Output<TFloat32> loss;
-  private final Output<TFloat32> probabilities;
-  private final Output<TFloat32> newLearningRate;
-  private final String stepOp;
-  private final String setLearningRateOp;
-  private final List<Output<TFloat32>> params;
-  private final Output<TInt64> globalStepVar;
-  private final Output<TFloat32> learningRate;
-  // How a step runs in this mode: local, asynchronous or synchronous cluster.
+  private final TrainingGraph built;
+  private final TrainingGraph.Handles handles;
+  private final Session session;
   private final StepRunner steps;
-  // Starting from another model's weights: the op that reads them in, or null.
-  private final String restoreOp;
+  private final LearningRateSchedule schedule;
   /** Set from another thread (a signal handler); read after every step. */
   private volatile boolean stopRequested;
 
-  public Trainer(ModelConfig modelConfig, TrainConfig config, Dataset train, Dataset val,
-      Preprocessor pre, Augmentation aug, Path checkpointDir, ConfigProto session,
-      List<TrainingListener> listeners) throws IOException {
-    this(modelConfig, List.of(modelConfig.devices()), config, train, val, pre, aug,
-        checkpointDir, session, listeners);
+  /**
+   * A trainer of {@code model} with {@code recipe} on {@code train}, validated on {@code
+   * validation}, both pre-processed by {@code pre}. Everything else has a default: one replica
+   * on the model's own devices, Section 4.1's augmentation off, checkpoints in a folder named
+   * checkpoints, no listeners, from scratch, one process.
+   */
+  public static Builder builder(ModelConfig model, TrainConfig recipe, Dataset train,
+      Dataset validation, Preprocessor pre) {
+    return new Builder(model, recipe, train, validation, pre);
   }
 
-  /**
-   * With more than one device plan in {@code replicas}, trains that many data-parallel
-   * replicas ({@link ReplicatedAlexNet}), each on an equal slice of every batch.
-   */
-  public Trainer(ModelConfig modelConfig, List<DevicePlan> replicas, TrainConfig config,
-      Dataset train, Dataset val, Preprocessor pre, Augmentation aug, Path checkpointDir,
-      ConfigProto session, List<TrainingListener> listeners) throws IOException {
-    this(modelConfig, replicas, config, train, val, pre, aug, checkpointDir, session, listeners,
-        null);
-  }
+  /** How a {@link Trainer} is put together. */
+  public static final class Builder {
+    private final ModelConfig model;
+    private final TrainConfig recipe;
+    private final Dataset train;
+    private final Dataset validation;
+    private final Preprocessor pre;
+    private List<DevicePlan> replicas;
+    private Augmentation augmentation = Augmentation.NONE;
+    private Path checkpoints = Path.of("checkpoints");
+    private ConfigProto session = SessionConfig.defaults();
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private FineTuning fineTuning = FineTuning.NONE;
+    private WorkerRole worker;
 
-  /**
-   * One worker of a cluster (between-graph replication): its replicas run on {@code replicas}
-   * (local device names, put under this task), the variables on the ps tasks. {@code train} is
-   * this worker's shard. Only the chief validates and writes checkpoints; {@code val} and
-   * {@code checkpointDir} are ignored on the others.
-   */
-  public Trainer(ModelConfig modelConfig, List<DevicePlan> replicas, TrainConfig config,
-      Dataset train, Dataset val, Preprocessor pre, Augmentation aug, Path checkpointDir,
-      ConfigProto session, List<TrainingListener> listeners, WorkerRole role) throws IOException {
-    if (config.batchSize() % replicas.size() != 0) {
-      throw new IllegalArgumentException("a batch of " + config.batchSize() + " does not split"
-          + " into " + replicas.size() + " equal replica slices");
+    private Builder(ModelConfig model, TrainConfig recipe, Dataset train, Dataset validation,
+        Preprocessor pre) {
+      this.model = model;
+      this.recipe = recipe;
+      this.train = train;
+      this.validation = validation;
+      this.pre = pre;
     }
+
+    /**
+     * Data-parallel replicas, one device plan each ({@link ReplicatedAlexNet}), each training
+     * on an equal slice of every batch. Default: one, on the model's devices.
+     */
+    public Builder replicas(List<DevicePlan> plans) {
+      replicas = List.copyOf(plans);
+      return this;
+    }
+
+    /** Section 4.1's crops, flips and colour PCA. */
+    public Builder augmentation(Augmentation a) {
+      augmentation = a;
+      return this;
+    }
+
+    /** Where checkpoints go, and where a resumed run finds them. */
+    public Builder checkpoints(Path dir) {
+      checkpoints = dir;
+      return this;
+    }
+
+    /** TensorFlow's session settings (threads, virtual devices). */
+    public Builder session(ConfigProto c) {
+      session = c;
+      return this;
+    }
+
+    public Builder listener(TrainingListener l) {
+      listeners.add(l);
+      return this;
+    }
+
+    public Builder listeners(List<TrainingListener> ls) {
+      listeners.addAll(ls);
+      return this;
+    }
+
+    /** The weights to start from and the layers to keep fixed. */
+    public Builder fineTuning(FineTuning f) {
+      fineTuning = f;
+      return this;
+    }
+
+    /**
+     * One worker of a cluster (between-graph replication): the replicas run on local devices
+     * of this task, the variables on the ps tasks; {@code train} is this worker's shard. Only
+     * the chief validates and writes checkpoints.
+     */
+    public Builder cluster(WorkerRole w) {
+      worker = w;
+      return this;
+    }
+
+    public Trainer build() throws IOException {
+      return new Trainer(this);
+    }
+  }
+
+  private Trainer(Builder b) throws IOException {
+    List<DevicePlan> replicas = b.replicas != null ? b.replicas : List.of(b.model.devices());
+    check(b.model, b.recipe, replicas, b.train, b.pre);
+    this.model = b.model;
+    this.recipe = b.recipe;
+    this.train = b.train;
+    this.val = b.validation;
+    this.pre = b.pre;
+    this.aug = b.augmentation;
+    this.fineTuning = b.fineTuning;
+    this.checkpoints = new Checkpoints(b.checkpoints, b.recipe.keep());
+    this.listeners = List.copyOf(b.listeners);
     this.replicaCount = replicas.size();
-    if (modelConfig.precision() != Precision.FLOAT32) {
-      throw new IllegalArgumentException("training runs in float32");
-    }
-    if (train.numClasses() > modelConfig.classes()) {
-      throw new IllegalArgumentException("the data has " + train.numClasses()
-          + " classes but the model only " + modelConfig.classes() + ": build the model with "
-          + train.numClasses() + " classes");
-    }
-    if (pre.crop() != modelConfig.imageSize()) {
-      throw new IllegalArgumentException("pre-processing crops " + pre.crop()
-          + " but the model takes " + modelConfig.imageSize());
-    }
-    this.role = role;
-    this.modelConfig = modelConfig;
-    this.config = config;
-    this.train = train;
-    this.val = val;
-    this.pre = pre;
-    this.aug = aug;
-    this.checkpoints = new Checkpoints(checkpointDir, config.keep());
-    this.listeners = List.copyOf(listeners);
-    this.built = TrainingGraph.build(modelConfig, replicas, config, Optional.ofNullable(role));
-    this.graph = built.graph();
-    TrainingGraph.Handles h = built.handles();
-    this.images = h.images();
-    this.labels = h.labels();
-    this.training = h.training();
-    this.dropoutSeed = h.dropoutSeed();
-    this.loss = h.loss();
-    this.probabilities = h.probabilities();
-    this.newLearningRate = h.newLearningRate();
-    this.stepOp = h.step();
-    this.setLearningRateOp = h.setLearningRate();
-    this.globalStepVar = h.globalStep();
-    this.learningRate = h.learningRate();
-    this.params = h.params();
-    this.restoreOp = h.restore().orElse(null);
-    var sync = built.cluster().flatMap(TrainingGraph.ClusterHandles::sync);
+    this.role = b.worker == null ? new Local() : new ClusterWorker(b.worker);
+    this.built = TrainingGraph.build(model, replicas, recipe, fineTuning,
+        Optional.ofNullable(b.worker));
+    this.handles = built.handles();
     try {
-      if (role != null) {
-        // TensorFlow's session setup waits without limit for a task that is not there.
-        TaskProbe.awaitAll(role.cluster(), ClusterSpec.WORKER, role.index(), role.waitLimit(),
-            this::say);
-      }
-      this.session = role == null ? new Session(graph, session)
-          : RemoteSession.open(graph, role.target(), session);
+      this.session = role.open(built.graph(), b.session);
     } catch (RuntimeException e) {
       built.close();
       throw e;
     }
-    this.steps = role == null ? StepRunner.local()
-        : sync.map(s -> StepRunner.sync(this.session, s, role))
-            .orElseGet(() -> StepRunner.async(h));
-    this.schedule = new LearningRateSchedule(config);
+    this.steps = role.steps();
+    this.schedule = new LearningRateSchedule(recipe);
+  }
+
+  private static void check(ModelConfig model, TrainConfig recipe, List<DevicePlan> replicas,
+      Dataset train, Preprocessor pre) {
+    if (recipe.batchSize() % replicas.size() != 0) {
+      throw new IllegalArgumentException("a batch of " + recipe.batchSize() + " does not split"
+          + " into " + replicas.size() + " equal replica slices");
+    }
+    if (model.precision() != Precision.FLOAT32) {
+      throw new IllegalArgumentException("training runs in float32");
+    }
+    if (train.numClasses() > model.classes()) {
+      throw new IllegalArgumentException("the data has " + train.numClasses()
+          + " classes but the model only " + model.classes() + ": build the model with "
+          + train.numClasses() + " classes");
+    }
+    if (pre.crop() != model.imageSize()) {
+      throw new IllegalArgumentException("pre-processing crops " + pre.crop()
+          + " but the model takes " + model.imageSize());
+    }
   }
 
   public Session session() {
@@ -193,187 +238,372 @@ public final class Trainer implements AutoCloseable {
    * starts at the position in its shard that the global step says the cluster has reached.
    */
   public History fit(boolean resume) throws IOException {
-    ResumeState at = role == null ? startLocal(resume) : startInCluster(resume);
-    int startEpoch = at.epoch(), startBatch = at.batch();
-    long step = at.step();
-    double lossSum = at.lossSum();
-    long correct = at.correct(), correct5 = at.correct5(), seen = at.seen();
-    int bad = at.bad();
-    boolean leads = role == null || role.chief();
-    int workers = role == null ? 1 : role.workers();
-    int index = role == null ? 0 : role.index();
+    ResumeState at = role.start(resume);
     for (TrainingListener l : listeners) {
-      l.onStart(startEpoch, step);
+      l.onStart(at.epoch(), at.step());
+    }
+    Progress p = new Progress(at);
+    History history = new History();
+    for (int epoch = at.epoch(); epoch < recipe.epochs(); epoch++) {
+      p.epochStart = System.nanoTime();
+      boolean ended = trainEpoch(epoch, epoch == at.epoch() ? at.batch() : 0, p, history);
+      if (ended) {
+        listeners.forEach(l -> l.onEnd(history));
+        return history;
+      }
+      endEpoch(epoch, p, history);
+    }
+    role.finished(p.ran);
+    listeners.forEach(l -> l.onEnd(history));
+    return history;
+  }
+
+  /** Where the loop is: the global step and the epoch's tallies so far. */
+  private static final class Progress {
+    long step;
+    double lossSum;
+    long correct;
+    long correct5;
+    long seen;
+    int bad;
+    /** Steps this process ran (in a cluster the global step also counts the others'). */
+    long ran;
+    long epochStart;
+
+    Progress(ResumeState at) {
+      step = at.step();
+      lossSum = at.lossSum();
+      correct = at.correct();
+      correct5 = at.correct5();
+      seen = at.seen();
+      bad = at.bad();
     }
 
-    History history = new History();
-    long ran = 0;
-    int s = modelConfig.imageSize();
-    long totalSteps = (long) config.epochs() * batchesPerEpoch();
-    for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
-      long epochStart = System.nanoTime();
-      long intervalStart = epochStart;
-      long intervalImages = 0, intervalSteps = 0;
-      int[] order = BatchLoader.shuffled(train.size(), config.seed() + index, epoch);
-      int batch = epoch == startEpoch ? startBatch : 0;
-      try (BatchLoader loader = BatchLoader.builder(train, pre).augmentation(aug)
-          .batchSize(config.batchSize()).order(order).seed(config.seed() + index, epoch)
-          .firstBatch(batch).workers(config.workers()).prefetch(config.prefetch()).build()) {
-        while (loader.hasNext()) {
-          BatchLoader.Batch b = evenFor(loader.next(), replicaCount);
-          batch++;
-          bad += b.bad();
-          if (b.size() == 0) {
-            continue;
-          }
-          float[] probs;
-          double batchLoss;
-          long before = step;
-          try (TFloat32 x = HostTensors.of(Shape.of(b.size(), s, s, 3), b.images());
-              TInt32 y = HostTensors.of(Shape.of(b.size()), b.labels());
-              TBool on = TBool.scalarOf(true);
-              // Masks differ between workers that start a step at the same global step.
-              TInt64 dropoutSeed = TInt64.scalarOf(step * workers + index);
-              TInt64 now = TInt64.scalarOf(step)) {
-            Session.Runner run = session.runner().feed(images, x).feed(labels, y)
-                .feed(training, on).feed(this.dropoutSeed, dropoutSeed)
-                .fetch(loss).fetch(probabilities).addTarget(stepOp);
-            steps.prepare(run, now);
-            try (Result r = run.run()) {
-              batchLoss = ((TFloat32) r.get(0)).getFloat();
-              probs = HostTensors.floats((TFloat32) r.get(1));
-              step = steps.after(r, step);
-            }
-          }
-          if (!Double.isFinite(batchLoss)) {
-            String why = "loss became " + batchLoss + " at step " + step + " (epoch "
-                + (epoch + 1) + "): training stopped; the last good checkpoint is "
-                + checkpoints.latest().map(Path::toString).orElse("(none yet)")
-                + ". A lower learning rate, or He initialization with biases of 0.1, usually"
-                + " keeps it finite.";
-            history.diverged(why);
-            listeners.forEach(l -> l.onEnd(history));
-            return history;
-          }
-          int hits = 0, hits5 = 0;
-          for (int i = 0; i < b.size(); i++) {
-            hits += TopK.argmax(probs, i, modelConfig.classes()) == b.labels()[i] ? 1 : 0;
-            hits5 += TopK.hit(probs, i, modelConfig.classes(), b.labels()[i], 5) ? 1 : 0;
-          }
-          lossSum += batchLoss * b.size();
-          correct += hits;
-          correct5 += hits5;
-          seen += b.size();
-          intervalImages += b.size();
-          intervalSteps++;
-          ran++;
-          // Saved before the listeners hear of the step: a crash in one loses nothing. The
-          // global step of a cluster moves by more than one, hence "crossed a multiple".
-          if (leads && crossed(before, step, config.checkpointEvery()) && loader.hasNext()) {
-            save(new ResumeState(epoch, batch, step, lossSum, correct, correct5, seen, bad));
-          }
-          if (leads && crossed(before, step, config.valEvery()) && loader.hasNext()) {
-            EvalResult mid = Evaluator.evaluate(session, images, probabilities, val, pre,
-                config.batchSize(), config.workers());
-            TrainingListener.Validation v = new TrainingListener.Validation(step,
-                epoch + (double) batch / loader.batches(), mid.top1Error(), mid.top5Error());
-            listeners.forEach(l -> l.onValidation(v));
-          }
-          if (stopRequested) {
-            String where = "step " + step + " (epoch " + (epoch + 1) + ", batch " + batch + "/"
-                + loader.batches() + ")";
-            if (leads) {
-              Path ckpt = save(new ResumeState(epoch, batch, step, lossSum, correct, correct5,
-                  seen, bad));
-              history.stopped("stopped at " + where + "; saved " + ckpt
-                  + ", from which the run resumes exactly");
-            } else {
-              history.stopped("stopped at " + where + "; the chief keeps the checkpoints");
-            }
-            listeners.forEach(l -> l.onEnd(history));
-            return history;
-          }
-          if (crossed(before, step, config.logEvery())) {
-            long t = System.nanoTime();
-            double secs = (t - intervalStart) / 1e9;
-            double ips = intervalImages / secs;
-            double stepsLeft = totalSteps - ((long) epoch * loader.batches() + batch);
-            TrainingListener.Step info = new TrainingListener.Step(epoch, step, batch,
-                loader.batches(), batchLoss, 1 - (double) hits / b.size(), currentRate(), ips,
-                stepsLeft * secs / intervalSteps);
-            listeners.forEach(l -> l.onStep(info));
-            intervalStart = t;
-            intervalImages = 0;
-            intervalSteps = 0;
-          }
-        }
-      }
-      EvalResult v = null;
-      boolean best = false;
-      double rate;
-      if (leads) {
-        v = Evaluator.evaluate(session, images, probabilities, val, pre, config.batchSize(),
-            config.workers());
-        double bestBefore = schedule.bestError();
-        rate = schedule.afterEpoch(epoch, v.top1Error());
-        best = v.top1Error() < bestBefore;
-        setLearningRate(rate);
-        Path ckpt = save(ResumeState.at(epoch + 1, 0, step));
-        if (best) {
-          checkpoints.markBest(ckpt);
-        }
-      } else {
-        rate = currentRate();
-      }
-      TrainingListener.Epoch e = new TrainingListener.Epoch(epoch, step,
-          seen == 0 ? Double.NaN : lossSum / seen,
-          seen == 0 ? Double.NaN : 1 - (double) correct / seen,
-          seen == 0 ? Double.NaN : 1 - (double) correct5 / seen,
-          v == null ? Double.NaN : v.top1Error(), v == null ? Double.NaN : v.top5Error(), rate,
-          (System.nanoTime() - epochStart) / 1e9, bad + (v == null ? 0 : v.bad()), best);
-      history.add(e);
-      listeners.forEach(l -> l.onEpoch(e));
+    ResumeState at(int epoch, int batch) {
+      return new ResumeState(epoch, batch, step, lossSum, correct, correct5, seen, bad);
+    }
+
+    void nextEpoch() {
       lossSum = 0;
       correct = 0;
       correct5 = 0;
       seen = 0;
       bad = 0;
     }
-    if (role != null) {
+  }
+
+  /** One step's outcome, for the step listeners. */
+  private record StepResult(double loss, int hits, int size) {}
+
+  /**
+   * Epoch {@code epoch} from batch {@code firstBatch}: a step per batch, with the checkpoints,
+   * mid-epoch validations and progress lines that fall in it. True when the run ended in it
+   * (diverged or stopped on request), with the history saying why.
+   */
+  private boolean trainEpoch(int epoch, int firstBatch, Progress p, History history)
+      throws IOException {
+    long intervalStart = p.epochStart;
+    long intervalImages = 0, intervalSteps = 0;
+    int index = role.index();
+    int[] order = BatchLoader.shuffled(train.size(), model.seed() + index, epoch);
+    int batch = firstBatch;
+    long totalSteps = (long) recipe.epochs() * batchesPerEpoch();
+    try (BatchLoader loader = BatchLoader.builder(train, pre).augmentation(aug)
+        .batchSize(recipe.batchSize()).order(order).seed(model.seed() + index, epoch)
+        .firstBatch(batch).workers(recipe.workers()).prefetch(recipe.prefetch()).build()) {
+      while (loader.hasNext()) {
+        BatchLoader.Batch b = evenFor(loader.next(), replicaCount);
+        batch++;
+        p.bad += b.bad();
+        if (b.size() == 0) {
+          continue;
+        }
+        long before = p.step;
+        StepResult r = step(b, p);
+        if (!Double.isFinite(r.loss())) {
+          history.diverged("loss became " + r.loss() + " at step " + p.step + " (epoch "
+              + (epoch + 1) + "): training stopped; the last good checkpoint is "
+              + checkpoints.latest().map(Path::toString).orElse("(none yet)")
+              + ". A lower learning rate, or He initialization with biases of 0.1, usually"
+              + " keeps it finite.");
+          return true;
+        }
+        intervalImages += b.size();
+        intervalSteps++;
+        boolean more = loader.hasNext();
+        // Saved before the listeners hear of the step: a crash in one loses nothing. The
+        // global step of a cluster moves by more than one, hence "crossed a multiple".
+        if (role.leads() && crossed(before, p.step, recipe.checkpointEvery()) && more) {
+          save(p.at(epoch, batch));
+        }
+        if (role.leads() && crossed(before, p.step, recipe.valEvery()) && more) {
+          EvalResult mid = validate();
+          TrainingListener.Validation v = new TrainingListener.Validation(p.step,
+              epoch + (double) batch / loader.batches(), mid.top1Error(), mid.top5Error());
+          listeners.forEach(l -> l.onValidation(v));
+        }
+        if (stopRequested) {
+          stop(epoch, batch, loader.batches(), p, history);
+          return true;
+        }
+        if (crossed(before, p.step, recipe.logEvery())) {
+          long t = System.nanoTime();
+          double secs = (t - intervalStart) / 1e9;
+          double stepsLeft = totalSteps - ((long) epoch * loader.batches() + batch);
+          TrainingListener.Step info = new TrainingListener.Step(epoch, p.step, batch,
+              loader.batches(), r.loss(), 1 - (double) r.hits() / r.size(), role.rate(),
+              intervalImages / secs, stepsLeft * secs / intervalSteps);
+          listeners.forEach(l -> l.onStep(info));
+          intervalStart = t;
+          intervalImages = 0;
+          intervalSteps = 0;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** One training step on {@code b}: the update, and the batch's loss and hits tallied. */
+  private StepResult step(BatchLoader.Batch b, Progress p) {
+    int s = model.imageSize();
+    float[] probs;
+    double loss;
+    try (TFloat32 x = HostTensors.of(Shape.of(b.size(), s, s, 3), b.images());
+        TInt32 y = HostTensors.of(Shape.of(b.size()), b.labels());
+        TBool on = TBool.scalarOf(true);
+        // Masks differ between workers that start a step at the same global step.
+        TInt64 dropoutSeed = TInt64.scalarOf(p.step * role.workers() + role.index());
+        TInt64 now = TInt64.scalarOf(p.step)) {
+      Session.Runner run = session.runner().feed(handles.images(), x)
+          .feed(handles.labels(), y).feed(handles.training(), on)
+          .feed(handles.dropoutSeed(), dropoutSeed).fetch(handles.loss())
+          .fetch(handles.probabilities()).addTarget(handles.step());
+      steps.prepare(run, now);
+      try (Result r = run.run()) {
+        loss = ((TFloat32) r.get(0)).getFloat();
+        probs = HostTensors.floats((TFloat32) r.get(1));
+        p.step = steps.after(r, p.step);
+      }
+    }
+    int hits = 0, hits5 = 0;
+    for (int i = 0; i < b.size(); i++) {
+      hits += TopK.argmax(probs, i, model.classes()) == b.labels()[i] ? 1 : 0;
+      hits5 += TopK.hit(probs, i, model.classes(), b.labels()[i], 5) ? 1 : 0;
+    }
+    p.lossSum += loss * b.size();
+    p.correct += hits;
+    p.correct5 += hits5;
+    p.seen += b.size();
+    p.ran++;
+    return new StepResult(loss, hits, b.size());
+  }
+
+  /** A stop someone asked for: a checkpoint where the loop stands (by the chief), and why. */
+  private void stop(int epoch, int batch, int batches, Progress p, History history)
+      throws IOException {
+    String where = "step " + p.step + " (epoch " + (epoch + 1) + ", batch " + batch + "/"
+        + batches + ")";
+    if (role.leads()) {
+      Path ckpt = save(p.at(epoch, batch));
+      history.stopped("stopped at " + where + "; saved " + ckpt
+          + ", from which the run resumes exactly");
+    } else {
+      history.stopped("stopped at " + where + "; the chief keeps the checkpoints");
+    }
+  }
+
+  /**
+   * An epoch's end: the chief validates, moves the schedule, saves a checkpoint (and marks it
+   * best when it is); every worker tells the listeners.
+   */
+  private void endEpoch(int epoch, Progress p, History history) throws IOException {
+    EvalResult v = null;
+    boolean best = false;
+    double rate;
+    if (role.leads()) {
+      v = validate();
+      double bestBefore = schedule.bestError();
+      rate = schedule.afterEpoch(epoch, v.top1Error());
+      best = v.top1Error() < bestBefore;
+      setLearningRate(rate);
+      Path ckpt = save(ResumeState.at(epoch + 1, 0, p.step));
+      if (best) {
+        checkpoints.markBest(ckpt);
+      }
+    } else {
+      rate = role.rate();
+    }
+    TrainingListener.Epoch e = new TrainingListener.Epoch(epoch, p.step,
+        p.seen == 0 ? Double.NaN : p.lossSum / p.seen,
+        p.seen == 0 ? Double.NaN : 1 - (double) p.correct / p.seen,
+        p.seen == 0 ? Double.NaN : 1 - (double) p.correct5 / p.seen,
+        v == null ? Double.NaN : v.top1Error(), v == null ? Double.NaN : v.top5Error(), rate,
+        (System.nanoTime() - p.epochStart) / 1e9, p.bad + (v == null ? 0 : v.bad()), best);
+    history.add(e);
+    listeners.forEach(l -> l.onEpoch(e));
+    p.nextEpoch();
+  }
+
+  /**
+   * What differs between training alone and as a worker of a cluster: who leads (validates,
+   * checkpoints, sets the rate), how the session opens, how a step counts, how the run starts.
+   */
+  private interface Role {
+    boolean leads();
+
+    int index();
+
+    int workers();
+
+    Session open(Graph g, ConfigProto config);
+
+    StepRunner steps();
+
+    ResumeState start(boolean resume) throws IOException;
+
+    /** The learning rate now. */
+    double rate();
+
+    /** Said at the end of a run that went to its last epoch. */
+    void finished(long ran);
+  }
+
+  /** One process, one or several replicas. */
+  private final class Local implements Role {
+    @Override
+    public boolean leads() {
+      return true;
+    }
+
+    @Override
+    public int index() {
+      return 0;
+    }
+
+    @Override
+    public int workers() {
+      return 1;
+    }
+
+    @Override
+    public Session open(Graph g, ConfigProto config) {
+      return new Session(g, config);
+    }
+
+    @Override
+    public StepRunner steps() {
+      return StepRunner.local();
+    }
+
+    @Override
+    public ResumeState start(boolean resume) throws IOException {
+      ResumeState at = ResumeState.START;
+      Optional<ResumeState> restored = resume ? restoreNewestIntact() : Optional.empty();
+      if (restored.isPresent()) {
+        at = restored.get();
+      } else {
+        session.initialize();
+        restorePretrained();
+      }
+      setLearningRate(schedule.rate());
+      return at;
+    }
+
+    @Override
+    public double rate() {
+      return schedule.rate();
+    }
+
+    @Override
+    public void finished(long ran) {}
+  }
+
+  /** A worker task of a cluster: the variables on the ps tasks, task 0 the chief. */
+  private final class ClusterWorker implements Role {
+    private final WorkerRole task;
+
+    ClusterWorker(WorkerRole task) {
+      this.task = task;
+    }
+
+    @Override
+    public boolean leads() {
+      return task.chief();
+    }
+
+    @Override
+    public int index() {
+      return task.index();
+    }
+
+    @Override
+    public int workers() {
+      return task.workers();
+    }
+
+    @Override
+    public Session open(Graph g, ConfigProto config) {
+      // TensorFlow's session setup waits without limit for a task that is not there.
+      TaskProbe.awaitAll(task.cluster(), ClusterSpec.WORKER, task.index(), task.waitLimit(),
+          Trainer.this::say);
+      return RemoteSession.open(g, task.target(), config);
+    }
+
+    @Override
+    public StepRunner steps() {
+      return built.cluster().flatMap(TrainingGraph.ClusterHandles::sync)
+          .map(s -> StepRunner.sync(session, s, task))
+          .orElseGet(() -> StepRunner.async(handles));
+    }
+
+    @Override
+    public ResumeState start(boolean resume) throws IOException {
+      return new ClusterStart(session, task, built, Trainer.this::say).join(
+          resume ? checkpoints.latest() : Optional.empty(),
+          () -> {
+            session.forceInitialize();
+            restorePretrained();
+            setLearningRate(schedule.rate());
+          },
+          state -> {
+            schedule.load(state);
+            setLearningRate(schedule.rate());
+          },
+          batchesPerEpoch(), recipe.epochs());
+    }
+
+    @Override
+    public double rate() {
+      if (task.chief()) {
+        return schedule.rate();
+      }
+      try (Result r = session.runner().fetch(handles.learningRate()).run()) {
+        return ((TFloat32) r.get(0)).getFloat();
+      }
+    }
+
+    @Override
+    public void finished(long ran) {
       // Async: the global step counts every worker's updates, so it runs ahead of this count.
       say(String.format(java.util.Locale.ROOT, "worker task %d ran %d steps; global step %d",
-          role.index(), ran, globalStep()));
+          task.index(), ran, globalStep()));
     }
-    listeners.forEach(l -> l.onEnd(history));
-    return history;
   }
 
   /** A fresh fine-tuning run: the pretrained variables over the initialized ones. */
   private void restorePretrained() {
-    if (restoreOp != null) {
-      session.runner().addTarget(restoreOp).run();
-      say("started from " + config.fineTuning().from().orElseThrow() + " ("
-          + config.fineTuning().restore().size() + " variables; frozen: "
-          + (config.fineTuning().frozen().isEmpty() ? "none"
-              : String.join(",", new java.util.TreeSet<>(config.fineTuning().frozen()))) + ")");
+    Optional<String> op = handles.restore();
+    if (op.isPresent()) {
+      session.runner().addTarget(op.get()).run();
+      say("started from " + fineTuning.from().orElseThrow() + " ("
+          + fineTuning.restore().size() + " variables; frozen: "
+          + (fineTuning.frozen().isEmpty() ? "none"
+              : String.join(",", new java.util.TreeSet<>(fineTuning.frozen()))) + ")");
     }
   }
 
   static boolean crossed(long before, long after, int every) {
     return every > 0 && after / every > before / every;
-  }
-
-  private ResumeState startLocal(boolean resume) throws IOException {
-    ResumeState at = ResumeState.START;
-    Optional<ResumeState> restored = resume ? restoreNewestIntact() : Optional.empty();
-    if (restored.isPresent()) {
-      at = restored.get();
-    } else {
-      session.initialize();
-      restorePretrained();
-    }
-    setLearningRate(schedule.rate());
-    return at;
   }
 
   /**
@@ -405,33 +635,9 @@ public final class Trainer implements AutoCloseable {
     return Optional.empty();
   }
 
-  private ResumeState startInCluster(boolean resume) throws IOException {
-    return new ClusterStart(session, role, built, this::say).join(
-        resume ? checkpoints.latest() : Optional.empty(),
-        () -> {
-          session.forceInitialize();
-          restorePretrained();
-          setLearningRate(schedule.rate());
-        },
-        state -> {
-          schedule.load(state);
-          setLearningRate(schedule.rate());
-        },
-        batchesPerEpoch(), config.epochs());
-  }
-
   private long globalStep() {
-    try (Result r = session.runner().fetch(globalStepVar).run()) {
+    try (Result r = session.runner().fetch(handles.globalStep()).run()) {
       return ((TInt64) r.get(0)).getLong();
-    }
-  }
-
-  private double currentRate() {
-    if (role == null || role.chief()) {
-      return schedule.rate();
-    }
-    try (Result r = session.runner().fetch(learningRate).run()) {
-      return ((TFloat32) r.get(0)).getFloat();
     }
   }
 
@@ -457,7 +663,7 @@ public final class Trainer implements AutoCloseable {
 
   /** Batches per epoch at the configured batch size. */
   public int batchesPerEpoch() {
-    return (train.size() + config.batchSize() - 1) / config.batchSize();
+    return (train.size() + recipe.batchSize() - 1) / recipe.batchSize();
   }
 
   /**
@@ -482,19 +688,26 @@ public final class Trainer implements AutoCloseable {
 
   private void setLearningRate(double rate) {
     try (Tensor t = HostTensors.of(Precision.FLOAT32, Shape.scalar(), new double[] {rate})) {
-      session.runner().feed(newLearningRate, t).addTarget(setLearningRateOp).run();
+      session.runner().feed(handles.newLearningRate(), t)
+          .addTarget(handles.setLearningRate()).run();
     }
   }
 
   /** The current value of every trainable variable, in {@link AlexNet#params()} order. */
   public List<float[]> parameterValues() {
     List<float[]> out = new ArrayList<>();
-    for (var p : params) {
+    for (Output<TFloat32> p : handles.params()) {
       try (Result r = session.runner().fetch(p).run()) {
         out.add(HostTensors.floats((TFloat32) r.get(0)));
       }
     }
     return out;
+  }
+
+  /** Top-1 and top-5 error on the validation data, central crops. */
+  private EvalResult validate() {
+    return Evaluator.evaluate(Evaluator.of(session, handles.images(), handles.probabilities()),
+        val, pre, new EvalOptions(recipe.batchSize(), recipe.workers(), 1));
   }
 
   @Override

@@ -63,7 +63,7 @@ public final class TrainingGraph implements AutoCloseable {
    * {@code config} says, as cluster worker {@code role} if present.
    */
   public static TrainingGraph build(ModelConfig model, List<DevicePlan> replicas,
-      TrainConfig config, Optional<WorkerRole> role) {
+      TrainConfig config, FineTuning fineTuning, Optional<WorkerRole> role) {
     OneDnnWeightCache.refuseForTraining();
     try (Graph built = new Graph()) {
       TrainingNetwork net;
@@ -82,7 +82,7 @@ public final class TrainingGraph implements AutoCloseable {
       List<Param> trained = new ArrayList<>();
       List<Output<?>> grads = new ArrayList<>();
       for (int i = 0; i < all.size(); i++) {
-        if (config.fineTuning().trains(net.params().get(i))) {
+        if (fineTuning.trains(net.params().get(i))) {
           trained.add(net.params().get(i));
           grads.add(all.get(i));
         }
@@ -97,7 +97,7 @@ public final class TrainingGraph implements AutoCloseable {
           : null;
       PaperSgd sgd = sync != null ? sync.sgd() : PaperSgd.build(built, trained, grads,
           config.momentum(), config.weightDecay(), config.learningRate(), stateDevice);
-      Optional<String> restore = config.fineTuning().restoreOp(built, net.params())
+      Optional<String> restore = fineTuning.restoreOp(built, net.params())
           .map(r -> r.op().name());
       Output<TBool> ready = role.isPresent() ? allInitialized(built) : null;
 

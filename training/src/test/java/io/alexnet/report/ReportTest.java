@@ -147,26 +147,6 @@ class ReportTest {
     assertTrue(sm[3] > 1 && sm[3] < sm[2]);
   }
 
-  /** A terminal gets one line redrawn in place; a pipe gets a plain line per tenth. */
-  @Test
-  void progressBarDrawsInPlaceInATerminalAndTenLinesElsewhere() {
-    ByteArrayOutputStream term = new ByteArrayOutputStream(), pipe = new ByteArrayOutputStream();
-    ProgressBar a = new ProgressBar(new PrintStream(term, true), "eval", 100, true);
-    ProgressBar b = new ProgressBar(new PrintStream(pipe, true), "eval", 100, false);
-    for (int done = 5; done <= 100; done += 5) {
-      a.update(done);
-      b.update(done);
-    }
-    a.done();
-    String t = term.toString();
-    assertEquals(20, t.chars().filter(c -> c == '\r').count());
-    assertEquals(1, t.chars().filter(c -> c == '\n').count());
-    assertTrue(t.contains("[##############################] 100/100 images"), t);
-    String[] lines = pipe.toString().split("\n");
-    assertEquals(10, lines.length);
-    assertTrue(lines[4].contains("eval: 50/100 images") && lines[4].contains("ETA"), lines[4]);
-  }
-
   @Test
   void progressLinesCarryTheNumbers() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -47,9 +47,9 @@ public final class TinyRun {
     List<DevicePlan> plans = replicas > 1
         ? DevicePlan.replicas(List.of("/device:CPU:0"), variant, replicas)
         : List.of(model.devices());
-    try (Trainer t = new Trainer(model, plans, c, train, test, start.preprocessor(size),
-        new Augmentation(true, true, start.stats().pca()),
-        run.checkpoints(), SessionConfig.create(1, 2, 1), List.of())) {
+    try (Trainer t = Trainer.builder(model, c, train, test, start.preprocessor(size))
+        .replicas(plans).augmentation(new Augmentation(true, true, start.stats().pca()))
+        .checkpoints(run.checkpoints()).session(SessionConfig.create(1, 2, 1)).build()) {
       t.fit(false);
     }
     return run;

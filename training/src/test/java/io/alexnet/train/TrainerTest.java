@@ -58,8 +58,8 @@ class TrainerTest {
 
   static Trainer trainer(TrainConfig c, Path dir, List<TrainingListener> listeners)
       throws IOException {
-    return new Trainer(model(), c, train, test, pre, aug, dir, SessionConfig.create(1, 2, 1),
-        listeners);
+    return Trainer.builder(model(), c, train, test, pre).augmentation(aug).checkpoints(dir)
+        .session(SessionConfig.create(1, 2, 1)).listeners(listeners).build();
   }
 
   @Test
@@ -89,8 +89,8 @@ class TrainerTest {
         losses.add(s.loss());
       }
     };
-    try (Trainer t = new Trainer(model(), c, one, one, pre, Augmentation.NONE, run,
-        SessionConfig.create(1, 2, 1), List.of(record))) {
+    try (Trainer t = Trainer.builder(model(), c, one, one, pre).checkpoints(run)
+        .session(SessionConfig.create(1, 2, 1)).listener(record).build()) {
       t.fit(false);
     }
     // Memorised means a loss near zero on those images; dropout stays on and momentum at 0.9

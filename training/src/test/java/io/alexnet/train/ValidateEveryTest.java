@@ -50,10 +50,10 @@ class ValidateEveryTest {
         heard.add(v);
       }
     };
-    try (Trainer t = new Trainer(model, c, train, val, new Preprocessor(67, stats.mean(),
-        (float) (1 / stats.pixelStd())), new Augmentation(false, false, null),
-        run.resolve("checkpoints"), SessionConfig.create(1, 2, 1),
-        List.of(ear, new CsvLogger(run), new TrainingPlot(run)))) {
+    try (Trainer t = Trainer.builder(model, c, train, val, new Preprocessor(67, stats.mean(),
+        (float) (1 / stats.pixelStd()))).checkpoints(run.resolve("checkpoints"))
+        .session(SessionConfig.create(1, 2, 1))
+        .listeners(List.of(ear, new CsvLogger(run), new TrainingPlot(run))).build()) {
       t.fit(false);
     }
     assertEquals(List.of(3L, 6L, 9L), heard.stream().map(TrainingListener.Validation::step)

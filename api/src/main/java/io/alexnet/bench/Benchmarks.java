@@ -1,15 +1,16 @@
 package io.alexnet.bench;
 
+import io.alexnet.api.Model;
 import io.alexnet.data.Augmentation;
 import io.alexnet.data.BatchLoader;
 import io.alexnet.data.ColorPca;
 import io.alexnet.data.ImageFolder;
 import io.alexnet.data.Preprocessor;
-import io.alexnet.export.ServingModel;
 import io.alexnet.graph.AlexNet;
 import io.alexnet.graph.FrozenWeights;
 import io.alexnet.graph.HostTensors;
 import io.alexnet.graph.ModelConfig;
+import io.alexnet.train.FineTuning;
 import io.alexnet.train.TrainConfig;
 import io.alexnet.train.TrainingGraph;
 import java.awt.image.BufferedImage;
@@ -65,7 +66,7 @@ public final class Benchmarks {
   public static Timing trainStep(ModelConfig model, ConfigProto config, int batch, int warmup,
       int runs, java.util.function.Consumer<String> profile) {
     try (TrainingGraph tg = TrainingGraph.build(model, List.of(model.devices()),
-        TrainConfig.paper().withBatch(batch), Optional.empty())) {
+        TrainConfig.paper().withBatch(batch), FineTuning.NONE, Optional.empty())) {
       TrainingGraph.Handles h = tg.handles();
       int s = model.imageSize();
       Random rnd = new Random(1);
@@ -169,11 +170,12 @@ public final class Benchmarks {
   }
 
   /**
-   * Seconds per batch of an exported SavedModel's two signatures: {@code serving_default} on
-   * pre-processed float images, and {@code classify_images} on encoded JPEGs (what a TensorFlow
-   * Serving client sends), decoding and pre-processing in the graph. {0: serving, 1: classify}.
+   * Seconds per batch of a trained model's two inputs, as its SavedModel's two signatures take
+   * them (the model runs the graph an export writes): {@code serving_default} on pre-processed
+   * float images, and {@code classify_images} on encoded JPEGs (what a TensorFlow Serving client
+   * sends), decoding and pre-processing in the graph. {0: serving, 1: classify}.
    */
-  public static Timing[] serving(Path model, Path dir, int batch, int warmup, int runs)
+  public static Timing[] serving(Model m, Path dir, int batch, int warmup, int runs)
       throws IOException {
     writeJpegs(dir, batch);
     List<byte[]> jpegs = new java.util.ArrayList<>();
@@ -182,17 +184,15 @@ public final class Benchmarks {
         jpegs.add(Files.readAllBytes(f));
       }
     }
-    try (ServingModel m = ServingModel.load(model, false)) {
-      int s = m.imageSize();
-      Random rnd = new Random(4);
-      float[] x = new float[batch * s * s * 3];
-      for (int i = 0; i < x.length; i++) {
-        x[i] = (float) rnd.nextGaussian();
-      }
-      Timing floats = Timing.of(warmup, runs, () -> m.predict(x, batch));
-      Timing encoded = Timing.of(warmup, runs, () -> m.classify(jpegs));
-      return new Timing[] {floats, encoded};
+    int s = m.config().imageSize();
+    Random rnd = new Random(4);
+    float[] x = new float[batch * s * s * 3];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rnd.nextGaussian();
     }
+    Timing floats = Timing.of(warmup, runs, () -> m.probabilities(x, batch));
+    Timing encoded = Timing.of(warmup, runs, () -> m.classify(jpegs));
+    return new Timing[] {floats, encoded};
   }
 
   /**
