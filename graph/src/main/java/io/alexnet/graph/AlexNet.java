@@ -6,8 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
-import java.util.function.IntFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -53,9 +52,6 @@ public final class AlexNet implements TrainingNetwork {
   public static final String LOSS = "loss";
   public static final String DROPOUT_SEED = "dropout_seed";
 
-  /** Tower index of the layers both towers feed (fc8, the loss): tower A's device, no suffix. */
-  private static final int HEAD = -1;
-
   /** Section 4.2: dropout 0.5 on fc6 and fc7 while training. */
   public static final float DROPOUT_KEEP = 0.5f;
 
@@ -75,18 +71,70 @@ public final class AlexNet implements TrainingNetwork {
   private final Map<String, Ops> layerScopes = new HashMap<>();
   private long opSeed = 0;
 
-  // Replication (see ReplicatedAlexNet): which replica this is, where variables are made or
-  // found, and the inputs it is given. A plain network is replica 0 with everything at the root.
-  private final int replica;
+  private final List<Tower> towerList;
+  private final Replication replication;
   private final Ops vars;
   private final Map<String, Ops> varScopes = new HashMap<>();
-  private final Map<String, Variable<TFloating>> shared;
-  private final BiFunction<String, Shape, String> home;
-  private final Inputs given;
+
+  /**
+   * A tower of the network (Section 3.2: one per GPU), or the head: the layers both towers feed
+   * (fc8, the loss), which sit on tower A's device and carry no tower letter in their names.
+   */
+  private record Tower(int index, boolean head) {
+    static final Tower HEAD = new Tower(0, true);
+
+    /** "/A", "/B" in op and variable names; nothing for the head or a one-tower network. */
+    String suffix(int towers) {
+      return towers == 1 || head ? "" : "/" + (char) ('A' + index);
+    }
+  }
+
+  /** A layer's output: one map per tower, tower A's first. */
+  private record PerTower(List<Operand<TFloating>> maps) {
+    Operand<TFloating> get(Tower t) {
+      return maps.get(t.index());
+    }
+  }
 
   /** Tensors a replica reads instead of making its own placeholders. */
   record Inputs(Operand<TFloating> images, Operand<TInt32> labels, Operand<TBool> training,
       Operand<TInt64> dropoutSeed) {}
+
+  /**
+   * What a network shares with the other replicas of a data-parallel model ({@link
+   * ReplicatedAlexNet}): the inputs it reads, and the variables, made once, on the device their
+   * first replica says. A plain network is {@link #ALONE}: its own placeholders, its variables
+   * in its layers' scopes on their towers' devices.
+   */
+  interface Replication {
+    Replication ALONE = new Replication() {};
+
+    /** Which replica; 0 for a plain network. */
+    default int index() {
+      return 0;
+    }
+
+    /** The inputs it reads; empty: its own placeholders. */
+    default java.util.Optional<Inputs> inputs() {
+      return java.util.Optional.empty();
+    }
+
+    /** The variable named {@code key} (conv1/A/weights, say) if another replica made it. */
+    default java.util.Optional<Variable<TFloating>> shared(String key) {
+      return java.util.Optional.empty();
+    }
+
+    /**
+     * The device a new variable {@code key} goes on, made at the root under its plain name;
+     * empty: in its layer's scope, on its tower's device.
+     */
+    default java.util.Optional<String> home(String key, Shape shape) {
+      return java.util.Optional.empty();
+    }
+
+    /** Remembers a new variable for the replicas built after this one. */
+    default void made(String key, Variable<TFloating> v) {}
+  }
 
   private Operand<TFloating> images;
   private final Operand<? extends TFloating> imagesDefault;
@@ -98,44 +146,39 @@ public final class AlexNet implements TrainingNetwork {
   private Operand<TFloating> loss;
 
   private AlexNet(Graph graph, ModelConfig config, Mode mode,
-      Operand<? extends TFloating> imagesDefault) {
-    this(graph, config, mode, imagesDefault, 0, null, null, null);
-  }
-
-  private AlexNet(Graph graph, ModelConfig config, Mode mode,
-      Operand<? extends TFloating> imagesDefault, int replica, Inputs given,
-      Map<String, Variable<TFloating>> shared, BiFunction<String, Shape, String> home) {
+      Operand<? extends TFloating> imagesDefault, Replication replication) {
     this.graph = graph;
     this.imagesDefault = imagesDefault;
     this.config = config;
     this.mode = mode;
     this.type = config.precision().type();
     this.towers = config.variant().towers();
-    this.replica = replica;
-    this.given = given;
-    this.shared = shared;
-    this.home = home;
+    List<Tower> ts = new ArrayList<>();
+    for (int t = 0; t < towers; t++) {
+      ts.add(new Tower(t, false));
+    }
+    this.towerList = List.copyOf(ts);
+    this.replication = replication;
     // Variables always live at the root under their plain names; a replica's layers go under
     // replicaN/, so checkpoints of replicated and plain runs are interchangeable.
     this.vars = Ops.create(graph);
-    this.tf = given == null ? vars : vars.withSubScope("replica" + replica);
+    this.tf = replication.inputs().isEmpty() ? vars
+        : vars.withSubScope("replica" + replication.index());
   }
 
   /**
-   * Replica {@code replica} of the network on {@code given} inputs, its layers named under
-   * {@code replicaN/}. Variables already in {@code shared} (by name, e.g. conv1/A/weights) are
-   * reused; the others are made at the root on the device {@code home} names, and added to it.
+   * A replica of the network, its layers named under {@code replicaN/}, reading the inputs and
+   * sharing the variables {@code replication} says.
    */
-  static AlexNet replica(Graph graph, ModelConfig config, Mode mode, int replica, Inputs given,
-      Map<String, Variable<TFloating>> shared, BiFunction<String, Shape, String> home) {
-    AlexNet net = new AlexNet(graph, config, mode, null, replica, given, shared, home);
+  static AlexNet replica(Graph graph, ModelConfig config, Mode mode, Replication replication) {
+    AlexNet net = new AlexNet(graph, config, mode, null, replication);
     net.forward();
     return net;
   }
 
   /** Adds the network to {@code graph} and returns handles to its inputs, outputs and variables. */
   public static AlexNet build(Graph graph, ModelConfig config, Mode mode) {
-    AlexNet net = new AlexNet(graph, config, mode, null);
+    AlexNet net = new AlexNet(graph, config, mode, null, Replication.ALONE);
     net.forward();
     return net;
   }
@@ -146,31 +189,15 @@ public final class AlexNet implements TrainingNetwork {
    */
   public static AlexNet buildWithDefaultImages(Graph graph, ModelConfig config,
       Operand<? extends TFloating> imagesDefault) {
-    AlexNet net = new AlexNet(graph, config, Mode.INFERENCE, imagesDefault);
+    AlexNet net = new AlexNet(graph, config, Mode.INFERENCE, imagesDefault, Replication.ALONE);
     net.forward();
     return net;
   }
 
   private void forward() {
     LayerSizes n = config.sizes();
-    int s = config.imageSize();
-    if (given != null) {
-      images = given.images();
-      labels = given.labels();
-      training = given.training();
-      dropoutSeed = given.dropoutSeed();
-    } else if (imagesDefault == null) {
-      images = tf.withName(IMAGES).placeholder(type, Placeholder.shape(Shape.of(-1, s, s, 3)));
-    } else {
-      images = tf.withName(IMAGES).placeholderWithDefault(generic(imagesDefault),
-          Shape.of(-1, s, s, 3));
-    }
-    if (mode == Mode.TRAIN && given == null) {
-      training = tf.withName(TRAINING).placeholderWithDefault(tf.constant(false), Shape.scalar());
-      dropoutSeed =
-          tf.withName(DROPOUT_SEED).placeholderWithDefault(tf.constant(0L), Shape.scalar());
-    }
     int t2 = towers;
+    inputs();
 
     // conv1: 96 kernels 11x11x3, stride 4, no padding: 227 -> 55. ReLU, LRN, pool 3/2 -> 27.
     var conv1 = perTower(t -> conv("conv1", t, images, 11, 4, false, n.conv1() / t2, 0.0));
@@ -201,8 +228,9 @@ public final class AlexNet implements TrainingNetwork {
     var drop7 = perTower(t -> dropout("dropout7", t, fc7.get(t)));
 
     // fc8: 4096 -> classes, on tower A's device; softmax.
-    Operand<TFloating> fc8 = dense("fc8", HEAD, join(HEAD, drop7), config.classes(), 0.0, false);
-    Ops head = onTower(HEAD);
+    Operand<TFloating> fc8 =
+        dense("fc8", Tower.HEAD, join(Tower.HEAD, drop7), config.classes(), 0.0, false);
+    Ops head = onTower(Tower.HEAD);
     logits = head.withName(LOGITS).identity(fc8);
     probabilities = head.withName(PROBABILITIES).nn.softmax(logits);
 
@@ -220,11 +248,32 @@ public final class AlexNet implements TrainingNetwork {
     }
   }
 
+  /** The images (and in training the labels, dropout switch and seed) the network reads. */
+  private void inputs() {
+    int s = config.imageSize();
+    if (replication.inputs().isPresent()) {
+      Inputs given = replication.inputs().get();
+      images = given.images();
+      labels = given.labels();
+      training = given.training();
+      dropoutSeed = given.dropoutSeed();
+      return;
+    }
+    images = imagesDefault == null
+        ? tf.withName(IMAGES).placeholder(type, Placeholder.shape(Shape.of(-1, s, s, 3)))
+        : tf.withName(IMAGES).placeholderWithDefault(generic(imagesDefault), Shape.of(-1, s, s, 3));
+    if (mode == Mode.TRAIN) {
+      training = tf.withName(TRAINING).placeholderWithDefault(tf.constant(false), Shape.scalar());
+      dropoutSeed =
+          tf.withName(DROPOUT_SEED).placeholderWithDefault(tf.constant(0L), Shape.scalar());
+    }
+  }
+
   // ---- layers ----------------------------------------------------------------------------
 
   /** Convolution + bias + ReLU on one tower. {@code same} pads so stride 1 keeps the size. */
   private Operand<TFloating> conv(
-      String layer, int t, Operand<TFloating> x, int k, int stride, boolean same, int out,
+      String layer, Tower t, Operand<TFloating> x, int k, int stride, boolean same, int out,
       double biasValue) {
     Ops o = layerOps(layer, t);
     long in = x.shape().get(3);
@@ -241,7 +290,7 @@ public final class AlexNet implements TrainingNetwork {
 
   /** Fully connected layer on one tower, with ReLU unless it is the last. */
   private Operand<TFloating> dense(
-      String layer, int t, Operand<TFloating> x, int out, double biasValue, boolean relu) {
+      String layer, Tower t, Operand<TFloating> x, int out, double biasValue, boolean relu) {
     Ops o = layerOps(layer, t);
     long in = x.shape().get(1);
     var w = weights(o, layer, t, Shape.of(in, out), in);
@@ -262,15 +311,15 @@ public final class AlexNet implements TrainingNetwork {
    * weights) joins the towers' maps on tower A, normalizes them as one stack and hands each
    * tower its half back.
    */
-  private List<Operand<TFloating>> lrnLayer(String layer, List<Operand<TFloating>> x) {
+  private PerTower lrnLayer(String layer, PerTower x) {
     if (towers == 1 || !config.lrn().acrossTowers()) {
       return perTower(t -> lrn(layer, t, x.get(t)));
     }
-    Operand<TFloating> all = lrn(layer, HEAD, join(HEAD, x));
-    Ops o = layerOps(layer, HEAD);
+    Operand<TFloating> all = lrn(layer, Tower.HEAD, join(Tower.HEAD, x));
+    Ops o = layerOps(layer, Tower.HEAD);
     List<Operand<TFloating>> parts = new ArrayList<>(towers);
     o.split(o.constant(3), all, (long) towers).output().forEach(parts::add);
-    return parts;
+    return new PerTower(List.copyOf(parts));
   }
 
   /**
@@ -278,7 +327,7 @@ public final class AlexNet implements TrainingNetwork {
    * step reuses its denominators; inference runs it too, 6-8% faster than TensorFlow's LRN kernel
    * (BENCHMARKS.md).
    */
-  private Operand<TFloating> lrn(String layer, int t, Operand<TFloating> x) {
+  private Operand<TFloating> lrn(String layer, Tower t, Operand<TFloating> x) {
     Ops o = layerOps(layer, t);
     int stage = handStage(layer);
     Lrn l = Lrn.writtenOut(o, stage, x, config.lrn());
@@ -293,7 +342,7 @@ public final class AlexNet implements TrainingNetwork {
    * (window in attributes), not the MaxPoolV2 that TF Java's Ops make (window in tensors): only
    * MaxPool is replaced by oneDNN's kernels, whose gradient is far faster on the CPU.
    */
-  private Operand<TFloating> maxPool(String layer, int t, Operand<TFloating> x) {
+  private Operand<TFloating> maxPool(String layer, Tower t, Operand<TFloating> x) {
     Ops o = layerOps(layer, t);
     Operand<TFloating> y = o.scope().opBuilder("MaxPool", "MaxPool").addInput(x.asOutput())
         .setAttr("ksize", new long[] {1, 3, 3, 1}).setAttr("strides", new long[] {1, 2, 2, 1})
@@ -307,7 +356,7 @@ public final class AlexNet implements TrainingNetwork {
    * scaled by 2, which has the same expectation as the paper's halving at test time. The mask is
    * the op {@code <layer>/<tower>/mask}; feeding it fixes the mask (the gradient tests do).
    */
-  private Operand<TFloating> dropout(String layer, int t, Operand<TFloating> x) {
+  private Operand<TFloating> dropout(String layer, Tower t, Operand<TFloating> x) {
     if (mode != Mode.TRAIN) {
       return x;
     }
@@ -316,7 +365,7 @@ public final class AlexNet implements TrainingNetwork {
         o.select(training, o.dtypes.cast(o.constant(DROPOUT_KEEP), type), one(o));
     // Stateless: the mask is a function of (seed, layer, dropout_seed), so a run resumed from a
     // checkpoint draws the same masks as one that never stopped (the trainer feeds the step).
-    long stream = config.seed() * 1000 + replica * 100 + ++opSeed;
+    long stream = config.seed() * 1000 + replication.index() * 100 + ++opSeed;
     Operand<TInt64> key = o.stack(List.of(o.constant(stream), dropoutSeed));
     var uniform = o.random.statelessRandomUniform(o.shape(x), key, type);
     Operand<TFloating> mask = o.withName("mask").math.floor(o.math.add(uniform, keep));
@@ -327,7 +376,8 @@ public final class AlexNet implements TrainingNetwork {
   }
 
   /** The maps of every tower, concatenated on tower {@code t}'s device (a cross-tower exchange). */
-  private Operand<TFloating> join(int t, List<Operand<TFloating>> parts) {
+  private Operand<TFloating> join(Tower t, PerTower x) {
+    List<Operand<TFloating>> parts = x.maps();
     if (parts.size() == 1) {
       return parts.get(0);
     }
@@ -335,7 +385,7 @@ public final class AlexNet implements TrainingNetwork {
     return onTower(t).concat(parts, onTower(t).constant(axis));
   }
 
-  private Operand<TFloating> flatten(int t, Operand<TFloating> x) {
+  private Operand<TFloating> flatten(Tower t, Operand<TFloating> x) {
     long[] d = x.shape().asArray();
     long n = d[1] * d[2] * d[3];
     return onTower(t).reshape(x, onTower(t).constant(new long[] {-1, n}));
@@ -343,7 +393,7 @@ public final class AlexNet implements TrainingNetwork {
 
   // ---- variables -------------------------------------------------------------------------
 
-  private Variable<TFloating> weights(Ops o, String layer, int t, Shape shape, long fanIn) {
+  private Variable<TFloating> weights(Ops o, String layer, Tower t, Shape shape, long fanIn) {
     long seed2 = ++opSeed;
     return variable(o, layer, t, "weights", shape, () -> {
       double std = config.init().stddev(fanIn);
@@ -353,7 +403,7 @@ public final class AlexNet implements TrainingNetwork {
     });
   }
 
-  private Variable<TFloating> biases(Ops o, String layer, int t, int n, double value) {
+  private Variable<TFloating> biases(Ops o, String layer, Tower t, int n, double value) {
     return variable(o, layer, t, "biases", Shape.of(n),
         () -> o.fill(o.constant(new int[] {n}), scalar(o, value)));
   }
@@ -362,19 +412,17 @@ public final class AlexNet implements TrainingNetwork {
    * A VariableV2 (TF Java's SavedModel export saves only this kind) with its initializer, or
    * the shared one of the same name when this replica reuses another's.
    */
-  private Variable<TFloating> variable(Ops o, String layer, int t, String name, Shape shape,
+  private Variable<TFloating> variable(Ops o, String layer, Tower t, String name, Shape shape,
       Supplier<Operand<TFloating>> init) {
-    String key = layer + (towers == 1 || t == HEAD ? "" : "/" + (char) ('A' + t)) + "/" + name;
-    Variable<TFloating> v = shared == null ? null : shared.get(key);
+    String key = layer + t.suffix(towers) + "/" + name;
+    Variable<TFloating> v = replication.shared(key).orElse(null);
     if (v == null) {
       // A plain network makes its variables in the layer's own scope (same names, same device).
-      Ops where = given == null ? o : varOps(layer, t, key, shape);
+      Ops where = replication.home(key, shape).map(device -> varOps(layer, t, device)).orElse(o);
       Ops i = where.withInitScope();
       v = i.withName(name).variable(shape, type);
       i.withName(name + "_init").assign(v, init.get());
-      if (shared != null) {
-        shared.put(key, v);
-      }
+      replication.made(key, v);
     }
     params.add(new Param(v.op().name(), layer, v,
         handStages.getOrDefault(layer, handStages.size())));
@@ -382,12 +430,11 @@ public final class AlexNet implements TrainingNetwork {
   }
 
   /** The root scope a replicated network's variable is made in, on its home device. */
-  private Ops varOps(String layer, int t, String key, Shape shape) {
+  private Ops varOps(String layer, Tower t, String device) {
     Ops layerScope = varScopes.computeIfAbsent(layer, vars::withSubScope);
-    String letter = String.valueOf((char) ('A' + t));
-    Ops o = towers == 1 || t == HEAD ? layerScope
-        : varScopes.computeIfAbsent(layer + "/" + letter, k -> layerScope.withSubScope(letter));
-    String device = home == null ? config.devices().tower(Math.max(t, 0)) : home.apply(key, shape);
+    String suffix = t.suffix(towers);
+    Ops o = suffix.isEmpty() ? layerScope : varScopes.computeIfAbsent(layer + suffix,
+        k -> layerScope.withSubScope(suffix.substring(1)));
     return o.withDevice(DevicePlan.spec(device));
   }
 
@@ -405,36 +452,33 @@ public final class AlexNet implements TrainingNetwork {
 
   // ---- plumbing ----------------------------------------------------------------------------
 
-  private List<Operand<TFloating>> perTower(IntFunction<Operand<TFloating>> layer) {
-    List<Operand<TFloating>> out = new ArrayList<>(towers);
-    for (int t = 0; t < towers; t++) {
-      out.add(layer.apply(t));
-    }
-    return out;
+  private PerTower perTower(Function<Tower, Operand<TFloating>> layer) {
+    return new PerTower(towerList.stream().map(layer).toList());
   }
 
-  private Ops onTower(int t) {
-    return tf.withDevice(DevicePlan.spec(config.devices().tower(Math.max(t, 0))));
+  private Ops onTower(Tower t) {
+    return tf.withDevice(DevicePlan.spec(config.devices().tower(t.index())));
   }
 
   /**
    * Ops for tower t's part of a layer, pinned to the tower's device and named layer/A/..,
-   * layer/B/.. (just layer/.. for {@link #HEAD} and for one tower).
+   * layer/B/.. (just layer/.. for the head and for one tower).
    */
-  private Ops layerOps(String layer, int t) {
+  private Ops layerOps(String layer, Tower t) {
     Ops o = layerScopes.computeIfAbsent(layer, tf::withSubScope);
-    o = o.withDevice(DevicePlan.spec(config.devices().tower(Math.max(t, 0))));
-    return towers == 1 || t == HEAD ? o : o.withSubScope(String.valueOf((char) ('A' + t)));
+    o = o.withDevice(DevicePlan.spec(config.devices().tower(t.index())));
+    String suffix = t.suffix(towers);
+    return suffix.isEmpty() ? o : o.withSubScope(suffix.substring(1));
   }
 
-  private void addRow(String layer, int t, Operand<TFloating> out, long nParams, long macs) {
+  private void addRow(String layer, Tower t, Operand<TFloating> out, long nParams, long macs) {
     outputs.computeIfAbsent(layer, k -> new ArrayList<>()).add(out.asOutput());
     long[] d = out.shape().asArray();
     List<Long> shape = new ArrayList<>();
     for (int i = 1; i < d.length; i++) {
       shape.add(d[i]);
     }
-    String device = config.devices().tower(Math.max(t, 0));
+    String device = config.devices().tower(t.index());
     LayerRow prev = rows.get(layer);
     if (prev != null) {
       // Towers side by side: channels (the last dimension) add up.

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -89,13 +90,38 @@ public final class ReplicatedAlexNet implements TrainingNetwork {
     for (int i = 0; i < r; i++) {
       var in = new AlexNet.Inputs(imageSlices.output().get(i), labelSlices.output().get(i),
           training, dropoutSeed);
+      int index = i;
       replicas.add(AlexNet.replica(g, config.toBuilder().devices(plans.get(i)).build(),
-          AlexNet.Mode.TRAIN, i, in, shared, (key, shape) -> {
-            String home = devices.get(leastLoaded(load, shape.size()));
-            homes.put(key, home);
-            meanAt.put(key, variableDevices.isEmpty() ? home
-                : local.get(leastLoaded(localLoad, shape.size())));
-            return home;
+          AlexNet.Mode.TRAIN, new AlexNet.Replication() {
+            @Override
+            public int index() {
+              return index;
+            }
+
+            @Override
+            public Optional<AlexNet.Inputs> inputs() {
+              return Optional.of(in);
+            }
+
+            @Override
+            public Optional<Variable<TFloating>> shared(String key) {
+              return Optional.ofNullable(shared.get(key));
+            }
+
+            @Override
+            public Optional<String> home(String key, Shape shape) {
+              // Spread by size over the devices, so no one device holds and updates them all.
+              String home = devices.get(leastLoaded(load, shape.size()));
+              homes.put(key, home);
+              meanAt.put(key, variableDevices.isEmpty() ? home
+                  : local.get(leastLoaded(localLoad, shape.size())));
+              return Optional.of(home);
+            }
+
+            @Override
+            public void made(String key, Variable<TFloating> v) {
+              shared.put(key, v);
+            }
           }));
     }
     List<Operand<TFloating>> losses = new ArrayList<>();
