@@ -41,10 +41,19 @@ public final class Features {
 
   /** Hears how a pass over a dataset goes. */
   public interface Listener {
-    /** Images looked at so far (readable or not) of {@code total}. */
+    /**
+     * Images looked at so far (readable or not) of {@code total}.
+     *
+     * @param done images looked at so far
+     * @param total images in the pass
+     */
     default void progress(int done, int total) {}
 
-    /** An image that could not be read, and why; the pass goes on without it. */
+    /**
+     * An image that could not be read, and why; the pass goes on without it.
+     *
+     * @param problem what is wrong with the image, naming it
+     */
     default void skipped(String problem) {}
   }
 
@@ -54,29 +63,60 @@ public final class Features {
    */
   @FunctionalInterface
   public interface Rows {
+    /**
+     * @param positions the images' indices in the dataset
+     * @param names their names (file paths, or the data set's own names)
+     * @param labels their labels (-1 where the data has none)
+     * @param values one row of {@link #width()} values per image, row-major
+     * @throws IOException if writing them fails
+     */
     void accept(int[] positions, String[] names, int[] labels, float[] values)
         throws IOException;
   }
 
-  /** How many images gave a row, and how many could not be read. */
+  /**
+   * How many images gave a row, and how many could not be read.
+   *
+   * @param rows images with a row
+   * @param skipped images that could not be read
+   */
   public record Count(int rows, int skipped) {}
 
-  /** The layer's name. */
+  /**
+   * The layer's name.
+   *
+   * @return the layer's name, as the summary lists it
+   */
   public String layer() {
     return layer;
   }
 
-  /** Values per image. */
+  /**
+   * Values per image.
+   *
+   * @return values per image
+   */
   public int width() {
     return width;
   }
 
-  /** Rows of {@link #width()} values for {@code n} pre-processed NHWC images. */
+  /**
+   * Rows of {@link #width()} values for {@code n} pre-processed NHWC images.
+   *
+   * @param images NHWC [n, size, size, 3], pre-processed as the model's input
+   * @param n how many images
+   * @return [n, width], row-major
+   */
   public float[] rows(float[] images, int n) {
     return net.layer(layer, images, n);
   }
 
-  /** The row of one image. */
+  /**
+   * The row of one image.
+   *
+   * @param image any size; it is pre-processed as the model's input
+   * @return the image's row
+   */
   public float[] of(BufferedImage image) {
     float[] x = new float[pre.crop() * pre.crop() * 3];
     pre.centralCropInto(RgbImage.of(image), x, 0);
@@ -86,6 +126,13 @@ public final class Features {
   /**
    * The rows of every readable image of {@code data}, a batch at a time, in order, to {@code
    * rows}; unreadable images go to the listener and are skipped.
+   *
+   * @param data the images
+   * @param options batch size and decoding threads
+   * @param rows receives each batch's rows
+   * @param listener told the progress and each unreadable image
+   * @return how many rows, how many skipped
+   * @throws IOException if {@code rows} fails
    */
   public Count extract(Dataset data, EvalOptions options, Rows rows, Listener listener)
       throws IOException {
@@ -121,6 +168,12 @@ public final class Features {
    * temporary names and renamed at the end: a crash leaves no half file.
    *
    * @throws AlexNetException if {@code out} exists already, or is named neither .npy nor .csv
+   *
+   * @param data the images
+   * @param out FILE.npy or FILE.csv
+   * @param options batch size and decoding threads
+   * @param listener told the progress and each unreadable image
+   * @return how many rows, how many skipped
    */
   public Count write(Dataset data, Path out, EvalOptions options, Listener listener) {
     String name = out.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
@@ -175,12 +228,24 @@ public final class Features {
     }
   }
 
-  /** Where {@link #write} puts the names and labels of a {@code .npy} file's rows. */
+  /**
+   * Where {@link #write} puts the names and labels of a {@code .npy} file's rows.
+   *
+   * @param npy a features file
+   * @return FILE.npy.tsv beside it
+   */
   public static Path namesFile(Path npy) {
     return npy.resolveSibling(npy.getFileName() + ".tsv");
   }
 
-  /** The rows of a set of images, kept in memory to search. */
+  /**
+   * The rows of a set of images, kept in memory to search.
+   *
+   * @param data the images
+   * @param options batch size and decoding threads
+   * @param listener told the progress and each unreadable image
+   * @return every readable image's row
+   */
   public Index index(Dataset data, EvalOptions options, Listener listener) {
     List<String> names = new ArrayList<>();
     List<Integer> indices = new ArrayList<>();
@@ -203,14 +268,29 @@ public final class Features {
    * Rows of features with the names of their images, searched by Euclidean distance, nearest
    * first (the paper's Figure 4).
    *
+   * @param names each row's image name
    * @param positions each row's index in the dataset it came from
+   * @param rows the rows, each of the layer's width
    */
   public record Index(List<String> names, List<Integer> positions, List<float[]> rows) {
 
-    /** A row of the index, its image's name and its distance to the query. */
+    /**
+     * A row of the index, its image's name and its distance to the query.
+     *
+     * @param row the row's index in the index
+     * @param name its image's name
+     * @param distance the Euclidean distance to the query
+     */
     public record Hit(int row, String name, double distance) {}
 
-    /** The {@code k} rows nearest {@code query}, leaving out rows of an image named {@code skip}. */
+    /**
+     * The {@code k} rows nearest {@code query}, leaving out rows of an image named {@code skip}.
+     *
+     * @param query a row of the same layer
+     * @param k how many
+     * @param skip the name of an image never to return (the query's own), or ""
+     * @return the nearest rows, nearest first
+     */
     public List<Hit> nearest(float[] query, int k, String skip) {
       List<Hit> out = new ArrayList<>();
       for (Nearest.Hit h : Nearest.of(query, rows, k + 1)) {
@@ -221,6 +301,7 @@ public final class Features {
       return out;
     }
 
+    /** @return the number of rows */
     public int size() {
       return rows.size();
     }

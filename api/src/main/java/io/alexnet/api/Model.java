@@ -74,12 +74,23 @@ public final class Model implements AutoCloseable {
     this.net = InferenceNetwork.restore(config, pre, weights);
   }
 
-  /** Opens a run folder (its best checkpoint, else its newest) or a SavedModel. */
+  /**
+   * Opens a run folder (its best checkpoint, else its newest) or a SavedModel.
+   *
+   * @param path a run folder or a SavedModel (its model folder or a version folder)
+   * @return the opened model; close it
+   * @throws AlexNetException if it is not a model, or a file of it is missing or damaged
+   */
   public static Model load(Path path) {
     return loader(path).load();
   }
 
-  /** Opens {@code path} with choices: which checkpoint, whether to trust a SavedModel. */
+  /**
+   * Opens {@code path} with choices: which checkpoint, whether to trust a SavedModel.
+   *
+   * @param path a run folder or a SavedModel
+   * @return a loader to set the choices on, then {@link Loader#load}
+   */
   public static Loader loader(Path path) {
     return new Loader(path);
   }
@@ -97,6 +108,9 @@ public final class Model implements AutoCloseable {
     /**
      * For a run folder: {@value Model#BEST} (the default; the newest when no best is kept),
      * {@value Model#LATEST}, a checkpoint's name ({@code ckpt-1200}) or its folder.
+     *
+     * @param c best, latest, ckpt-N or a checkpoint folder
+     * @return this loader
      */
     public Loader checkpoint(String c) {
       checkpoint = c;
@@ -106,6 +120,9 @@ public final class Model implements AutoCloseable {
     /**
      * For a SavedModel: open it even when its graph has ops an AlexNet does not need (only
      * for a model from someone you trust).
+     *
+     * @param t whether to open a graph with unexpected ops
+     * @return this loader
      */
     public Loader trust(boolean t) {
       trust = t;
@@ -116,6 +133,8 @@ public final class Model implements AutoCloseable {
      * Opens it.
      *
      * @throws AlexNetException if it is not a model, or a file of it is missing or damaged
+     *
+     * @return the opened model; close it
      */
     public Model load() {
       try {
@@ -161,27 +180,47 @@ public final class Model implements AutoCloseable {
             : "no checkpoint '" + which + "' in " + run.checkpoints()));
   }
 
-  /** The class names, index = class id. */
+  /**
+   * The class names, index = class id.
+   *
+   * @return one name per class, in class order
+   */
   public List<String> labels() {
     return labels;
   }
 
-  /** How the model turns an image into the network's input. */
+  /**
+   * How the model turns an image into the network's input.
+   *
+   * @return the mean image, scale, channel order and crop of the model's input
+   */
   public Preprocessor preprocessor() {
     return pre;
   }
 
-  /** The network's settings (variant, classes, input size, LRN constants). */
+  /**
+   * The network's settings (variant, classes, input size, LRN constants).
+   *
+   * @return the model's configuration, without device pins
+   */
   public ModelConfig config() {
     return config;
   }
 
-  /** Where it came from, for logs: "run DIR (ckpt-N)" or "SavedModel DIR". */
+  /**
+   * Where it came from, for logs: "run DIR (ckpt-N)" or "SavedModel DIR".
+   *
+   * @return a short description for logs and reports
+   */
   public String description() {
     return description;
   }
 
-  /** The folder it was opened from. */
+  /**
+   * The folder it was opened from.
+   *
+   * @return the path given to {@link #load}
+   */
   public Path path() {
     return path;
   }
@@ -189,6 +228,8 @@ public final class Model implements AutoCloseable {
   /**
    * The run's settings as run.properties records them (model, pre-processing, the data it was
    * trained on, where an import or fine-tuning came from).
+   *
+   * @return the settings by key, sorted
    */
   public Map<String, String> settings() {
     try {
@@ -201,27 +242,52 @@ public final class Model implements AutoCloseable {
     }
   }
 
-  /** The folder of the run it was trained in, when it was opened from one. */
+  /**
+   * The folder of the run it was trained in, when it was opened from one.
+   *
+   * @return the run folder, or empty for a SavedModel
+   */
   public Optional<Path> runFolder() {
     return settings.dir().equals(path) ? Optional.of(path) : Optional.empty();
   }
 
-  /** The network as a table, like Keras' {@code model.summary()}. */
+  /**
+   * The network as a table, like Keras' {@code model.summary()}.
+   *
+   * @return one row per layer: output shape, parameters, multiply-adds, device; then totals
+   */
   public String summary() {
     return ModelSummary.of(net.network());
   }
 
-  /** Multiply-adds per image of the network's forward pass. */
+  /**
+   * Multiply-adds per image of the network's forward pass.
+   *
+   * @return the multiply-adds of one image's forward pass
+   */
   public long multiplyAdds() {
     return net.network().multiplyAdds();
   }
 
-  /** The {@code k} most probable classes for an image, most probable first. */
+  /**
+   * The {@code k} most probable classes for an image, most probable first.
+   *
+   * @param image any size; it is pre-processed as the model's training data was
+   * @param k how many classes
+   * @return the top {@code k}, most probable first
+   */
   public List<Prediction> predict(BufferedImage image, int k) {
     return predict(List.of(image), k).get(0);
   }
 
-  /** The same for an image file (JPEG, PNG, BMP, GIF). */
+  /**
+   * The same for an image file (JPEG, PNG, BMP, GIF).
+   *
+   * @param imageFile a JPEG, PNG, BMP or GIF file
+   * @param k how many classes
+   * @return the top {@code k}, most probable first
+   * @throws AlexNetException if the file cannot be read or is not an image
+   */
   public List<Prediction> predict(Path imageFile, int k) {
     try {
       return top(probabilities(List.of(RgbImage.read(imageFile))), 0, k);
@@ -230,7 +296,14 @@ public final class Model implements AutoCloseable {
     }
   }
 
-  /** The same for an encoded image's bytes. */
+  /**
+   * The same for an encoded image's bytes.
+   *
+   * @param encoded a JPEG, PNG, BMP or GIF file's bytes
+   * @param k how many classes
+   * @return the top {@code k}, most probable first
+   * @throws AlexNetException if the bytes are not an image
+   */
   public List<Prediction> predict(byte[] encoded, int k) {
     try {
       return top(probabilities(List.of(RgbImage.decode(encoded))), 0, k);
@@ -239,7 +312,13 @@ public final class Model implements AutoCloseable {
     }
   }
 
-  /** The {@code k} most probable classes for each of a batch of images, in one run. */
+  /**
+   * The {@code k} most probable classes for each of a batch of images, in one run.
+   *
+   * @param images any sizes
+   * @param k how many classes per image
+   * @return per image, its top {@code k}, most probable first
+   */
   public List<List<Prediction>> predict(List<BufferedImage> images, int k) {
     float[] p = probabilities(images.stream().map(RgbImage::of).toList());
     List<List<Prediction>> out = new ArrayList<>();
@@ -249,7 +328,13 @@ public final class Model implements AutoCloseable {
     return out;
   }
 
-  /** Class probabilities [n, classes] for images that are already pre-processed (NHWC). */
+  /**
+   * Class probabilities [n, classes] for images that are already pre-processed (NHWC).
+   *
+   * @param images NHWC [n, size, size, 3], row-major
+   * @param n how many images
+   * @return [n, classes], row-major
+   */
   public float[] probabilities(float[] images, int n) {
     return net.probabilities(images, n);
   }
@@ -257,6 +342,10 @@ public final class Model implements AutoCloseable {
   /**
    * Class probabilities [n, classes] for encoded files, decoded and pre-processed inside the
    * graph, as a SavedModel's {@value SavedModelExport#CLASSIFY} signature does it.
+   *
+   * @param encoded JPEG, PNG, BMP or GIF files' bytes, of any sizes
+   * @return [n, classes], row-major
+   * @throws AlexNetException if TensorFlow cannot decode one of them
    */
   public float[] classify(List<byte[]> encoded) {
     try {
@@ -286,7 +375,12 @@ public final class Model implements AutoCloseable {
     return out;
   }
 
-  /** Top-1 and top-5 error, confusion matrix and images/s on {@code data}, central crops. */
+  /**
+   * Top-1 and top-5 error, confusion matrix and images/s on {@code data}, central crops.
+   *
+   * @param data labelled images
+   * @return the errors, the confusion matrix and the speed
+   */
   public EvalResult evaluate(Dataset data) {
     return evaluate(data, EvalOptions.DEFAULT, EvalListener.NONE);
   }
@@ -295,6 +389,11 @@ public final class Model implements AutoCloseable {
    * The same with {@code options} (batch size, decoding threads, 1 or 10 crops); {@code
    * listener} sees each batch's scores and the progress, so a report or a progress bar needs no
    * second pass.
+   *
+   * @param data labelled images
+   * @param options batch size, decoding threads, crops
+   * @param listener told each batch's scores and the progress
+   * @return the errors, the confusion matrix and the speed
    */
   public EvalResult evaluate(Dataset data, EvalOptions options, EvalListener listener) {
     try {
@@ -307,6 +406,10 @@ public final class Model implements AutoCloseable {
   /**
    * A layer's activations as image features: {@code fc7} (Section 6.1 compares images by it),
    * {@code fc6}, {@code pool5}, or any row of {@link #summary()}.
+   *
+   * @param layer a row of the summary: conv1 ... fc8, pool5, lrn2, ...
+   * @return the layer's features, valid while this model is open
+   * @throws AlexNetException if the network has no such layer
    */
   public Features features(String layer) {
     try {
@@ -316,7 +419,13 @@ public final class Model implements AutoCloseable {
     }
   }
 
-  /** A variable's value: {@code conv1/A/weights} (kernels HWIO), {@code fc8/biases}, ... */
+  /**
+   * A variable's value: {@code conv1/A/weights} (kernels HWIO), {@code fc8/biases}, ...
+   *
+   * @param name the variable's TensorFlow name
+   * @return its value and shape
+   * @throws AlexNetException if the network has no such variable
+   */
   public HostArray variable(String name) {
     try {
       return net.variable(name);
@@ -328,6 +437,11 @@ public final class Model implements AutoCloseable {
   /**
    * Writes the model as a SavedModel into {@code modelDir/version} for TensorFlow Serving and
    * other languages; returns the version folder. Nothing is left half-written on failure.
+   *
+   * @param modelDir the model folder TensorFlow Serving watches
+   * @param version the version folder to write; it must not exist yet
+   * @return the version folder
+   * @throws AlexNetException if the version exists or the export cannot be written
    */
   public Path exportSavedModel(Path modelDir, int version) {
     try {
@@ -339,7 +453,13 @@ public final class Model implements AutoCloseable {
     }
   }
 
-  /** Writes the model as one ONNX file (opset 13) for ONNX Runtime and the like. */
+  /**
+   * Writes the model as one ONNX file (opset 13) for ONNX Runtime and the like.
+   *
+   * @param file the .onnx file to write; it must not exist yet
+   * @return {@code file}
+   * @throws AlexNetException if the file exists or cannot be written
+   */
   public Path exportOnnx(Path file) {
     try {
       OnnxExport.write(TrainedWeights.of(net), pre, labels, file);

@@ -74,31 +74,52 @@ public final class Training {
       this.origin = origin;
     }
 
-    /** The model the run trains (a resumed run's is its own, whatever the options said). */
+    /**
+     * The model the run trains (a resumed run's is its own, whatever the options said).
+     *
+     * @return the model
+     */
     public ModelConfig model() {
       return model;
     }
 
-    /** What this process trains on: after the hold-out and the limit, its cluster shard. */
+    /**
+     * What this process trains on: after the hold-out and the limit, its cluster shard.
+     *
+     * @return the training images
+     */
     public Dataset train() {
       return train;
     }
 
+    /** @return the validation images */
     public Dataset validation() {
       return validation;
     }
 
-    /** The run folder. */
+    /**
+     * The run folder.
+     *
+     * @return the run folder
+     */
     public Path runDir() {
       return run.dir();
     }
 
-    /** How the run starts, in words: "a new run in ...", "resuming ...", "fine-tuning ...". */
+    /**
+     * How the run starts, in words: "a new run in ...", "resuming ...", "fine-tuning ...".
+     *
+     * @return one sentence
+     */
     public String origin() {
       return origin;
     }
 
-    /** Trains on the options' devices. */
+    /**
+     * Trains on the options' devices.
+     *
+     * @return the history and the run folder
+     */
     public FitResult fit() {
       return fit(options.devices());
     }
@@ -110,6 +131,9 @@ public final class Training {
      *
      * @throws AlexNetException if training cannot go on (a checkpoint that cannot be saved, a
      *     cluster task that does not answer); its cause says which
+     *
+     * @param devices one plan per data-parallel replica
+     * @return the history and the run folder
      */
     public FitResult fit(List<DevicePlan> devices) {
       List<TrainingListener> listeners = new ArrayList<>(options.listeners());
@@ -146,6 +170,9 @@ public final class Training {
    *
    * @throws AlexNetException if the run cannot start (a folder that already holds a run, say),
    *     or the loss diverged
+   *
+   * @param o what to train and how
+   * @return the history and the run folder
    */
   public static FitResult fit(FitOptions o) {
     FitResult r = prepare(o).fit();
@@ -160,6 +187,9 @@ public final class Training {
    * pre-processing and recipe; splits the data. Nothing is written when a check fails.
    *
    * @throws AlexNetException with what is wrong and what to do
+   *
+   * @param o what to train and how
+   * @return the run, ready to {@link Prepared#fit}
    */
   public static Prepared prepare(FitOptions o) {
     try {

@@ -37,7 +37,15 @@ import org.tensorflow.types.TInt32;
 public final class Benchmarks {
   private Benchmarks() {}
 
-  /** Sustained float32 MatMul GFLOP/s for n x n x n in the given session configuration. */
+  /**
+   * Sustained float32 MatMul GFLOP/s for n x n x n in the given session configuration.
+   *
+   * @param config TensorFlow's session settings (threads)
+   * @param n the matrices' side
+   * @param warmup untimed repetitions first
+   * @param runs timed repetitions
+   * @return GFLOP/s of the median run
+   */
   public static double matMulGflops(ConfigProto config, int n, int warmup, int runs) {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
@@ -62,6 +70,14 @@ public final class Benchmarks {
    * Seconds per training step (forward, LRN-aware backward, the paper's update), on exactly the
    * graph training runs ({@link TrainingGraph}: gradients placed beside their forward ops). With
    * a non-null {@code profile}, one more step runs traced and its per-op-type times go there.
+   *
+   * @param model the network
+   * @param config TensorFlow's session settings
+   * @param batch images per step
+   * @param warmup untimed repetitions first
+   * @param runs timed repetitions
+   * @param profile receives the traced step's op times, or null
+   * @return seconds per step
    */
   public static Timing trainStep(ModelConfig model, ConfigProto config, int batch, int warmup,
       int runs, java.util.function.Consumer<String> profile) {
@@ -107,6 +123,15 @@ public final class Benchmarks {
    * constants ({@link FrozenWeights}). Warm-up batches are not timed, so the frozen graph's
    * slow first batch (grappler going over its constants) does not show here. With a non-null
    * {@code profile}, one more batch runs traced and its per-op-type times go there.
+   *
+   * @param model the network
+   * @param config TensorFlow's session settings
+   * @param batch images per batch
+   * @param warmup untimed repetitions first
+   * @param runs timed repetitions
+   * @param frozen the weights as constants instead of variables
+   * @param profile receives the traced batch's op times, or null
+   * @return seconds per batch
    */
   public static Timing inference(ModelConfig model, ConfigProto config, int batch, int warmup,
       int runs, boolean frozen, java.util.function.Consumer<String> profile) {
@@ -174,6 +199,14 @@ public final class Benchmarks {
    * them (the model runs the graph an export writes): {@code serving_default} on pre-processed
    * float images, and {@code classify_images} on encoded JPEGs (what a TensorFlow Serving client
    * sends), decoding and pre-processing in the graph. {0: serving, 1: classify}.
+   *
+   * @param m a trained model
+   * @param dir a folder for the JPEG files it writes
+   * @param batch images per batch
+   * @param warmup untimed repetitions first
+   * @param runs timed repetitions
+   * @return {pre-processed images, encoded JPEGs}
+   * @throws IOException if the files cannot be written
    */
   public static Timing[] serving(Model m, Path dir, int batch, int warmup, int runs)
       throws IOException {
@@ -198,6 +231,14 @@ public final class Benchmarks {
   /**
    * Seconds per batch of the input pipeline alone on JPEGs it writes (500x375, ImageNet's
    * typical size): decode, resize to 256, crop, flip, colour PCA.
+   *
+   * @param dir a folder for the JPEG files it writes
+   * @param crop the crop's side
+   * @param batch images per batch
+   * @param workers decoding threads
+   * @param batches batches to time
+   * @return seconds per batch
+   * @throws IOException if the files cannot be written
    */
   public static Timing pipeline(Path dir, int crop, int batch, int workers, int batches)
       throws IOException {

@@ -14,7 +14,13 @@ import org.tensorflow.proto.RunMetadata;
 public final class StepProfile {
   private StepProfile() {}
 
-  /** Op type -> summed op time in milliseconds, largest first. */
+  /**
+   * Op type -> summed op time in milliseconds, largest first.
+   *
+   * @param g the graph the step ran
+   * @param md the step's metadata, traced with full step stats
+   * @return op type to milliseconds, largest first
+   */
   public static Map<String, Double> byOpType(Graph g, RunMetadata md) {
     Map<String, Double> ms = new HashMap<>();
     for (DeviceStepStats d : md.getStepStats().getDevStatsList()) {
@@ -40,6 +46,11 @@ public final class StepProfile {
     return eq >= 0 && paren > eq ? label.substring(eq + 3, paren) : n.getNodeName();
   }
 
+  /**
+   * @param ms op type to milliseconds, largest first
+   * @param top how many op types to list
+   * @return a table of the largest, with each one's share of the total
+   */
   public static String format(Map<String, Double> ms, int top) {
     double total = ms.values().stream().mapToDouble(Double::doubleValue).sum();
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,

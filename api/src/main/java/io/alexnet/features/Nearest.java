@@ -14,7 +14,14 @@ public final class Nearest {
   /** A row of the index and its distance to the query. */
   public record Hit(int row, double distance) {}
 
-  /** The {@code k} rows of {@code index} nearest to {@code query}, nearest first. */
+  /**
+   * The {@code k} rows of {@code index} nearest to {@code query}, nearest first.
+   *
+   * @param query a row
+   * @param index rows of the same width
+   * @param k how many
+   * @return the nearest rows, nearest first
+   */
   public static List<Hit> of(float[] query, List<float[]> index, int k) {
     List<Hit> all = new ArrayList<>(index.size());
     for (int i = 0; i < index.size(); i++) {

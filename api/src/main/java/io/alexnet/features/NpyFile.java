@@ -31,6 +31,11 @@ public final class NpyFile implements AutoCloseable {
   private final ByteBuffer row;
   private long rows;
 
+  /**
+   * @param file the .npy file to write (its header is completed on {@link #close})
+   * @param columns values per row
+   * @throws IOException if the file cannot be created
+   */
   public NpyFile(Path file, int columns) throws IOException {
     this.file = file;
     this.columns = columns;
@@ -39,7 +44,13 @@ public final class NpyFile implements AutoCloseable {
     this.row = ByteBuffer.allocate(columns * 4).order(ByteOrder.LITTLE_ENDIAN);
   }
 
-  /** Appends {@code values[offset, offset + columns)} as one row. */
+  /**
+   * Appends {@code values[offset, offset + columns)} as one row.
+   *
+   * @param values holds the row
+   * @param offset where in {@code values} the row starts
+   * @throws IOException if writing fails
+   */
   public void write(float[] values, int offset) throws IOException {
     row.clear();
     row.asFloatBuffer().put(values, offset, columns);
@@ -47,6 +58,7 @@ public final class NpyFile implements AutoCloseable {
     rows++;
   }
 
+  /** @return rows written so far */
   public long rows() {
     return rows;
   }

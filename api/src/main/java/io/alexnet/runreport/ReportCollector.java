@@ -14,7 +14,14 @@ import java.util.PriorityQueue;
  */
 public final class ReportCollector implements EvalListener {
 
-  /** An image (its index in the dataset), its label, the class predicted and its probability. */
+  /**
+   * An image, its label, the class predicted and its probability.
+   *
+   * @param index the image's index in the dataset
+   * @param label its label
+   * @param predicted the most probable class
+   * @param probability that class's probability
+   */
   public record Pick(int index, int label, int predicted, float probability) {}
 
   // Best first: higher probability, then the earlier image.
@@ -25,7 +32,11 @@ public final class ReportCollector implements EvalListener {
   private final PriorityQueue<Pick> wrong;
   private final PriorityQueue<Pick> right;
 
-  /** Keeps the {@code keep} most confident mistakes and the {@code keep} most confident hits. */
+  /**
+   * Keeps the {@code keep} most confident mistakes and the {@code keep} most confident hits.
+   *
+   * @param keep how many of each to keep
+   */
   public ReportCollector(int keep) {
     this.keep = keep;
     // Worst first, so the head is the one to drop.
@@ -58,12 +69,20 @@ public final class ReportCollector implements EvalListener {
     }
   }
 
-  /** The mistakes made with the highest probability on the wrong class, surest first. */
+  /**
+   * The mistakes made with the highest probability on the wrong class, surest first.
+   *
+   * @return at most the kept number of mistakes
+   */
   public synchronized List<Pick> mostConfidentlyWrong() {
     return sorted(wrong);
   }
 
-  /** The right answers made with the highest probability, surest first. */
+  /**
+   * The right answers made with the highest probability, surest first.
+   *
+   * @return at most the kept number of right answers
+   */
   public synchronized List<Pick> mostConfidentlyRight() {
     return sorted(right);
   }

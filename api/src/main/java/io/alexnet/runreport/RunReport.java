@@ -46,11 +46,15 @@ public final class RunReport {
    * @param neighbours neighbours shown per query
    */
   public record Options(int examples, int indexImages, int grid, int queries, int neighbours) {
+    /** What {@code tools/alexnet report} looks at by default. */
     public static final Options DEFAULT = new Options(2000, 1000, 12, 4, 5);
 
     /**
      * For the report that closes an evaluation of {@code evaluated} images: the neighbour
      * search costs an eighth of the evaluation at most, so the report adds little to its time.
+     *
+     * @param evaluated the images the evaluation looked at
+     * @return options that search at most an eighth as many images for neighbours
      */
     public static Options closing(int evaluated) {
       return new Options(evaluated, Math.min(DEFAULT.indexImages(),
@@ -62,6 +66,9 @@ public final class RunReport {
   /**
    * An evaluation a report shows: its numbers, its crops, and what its pass collected.
    *
+   * @param result the evaluation's numbers
+   * @param crops 1 or 10
+   * @param seen what the evaluation's pass collected
    * @param data the images it evaluated, for the thumbnails and the queries
    */
   public record Evaluation(EvalResult result, int crops, ReportCollector seen, Dataset data) {}
@@ -71,6 +78,9 @@ public final class RunReport {
   /**
    * The images a model was trained on, when its run names data that can be opened here (the
    * neighbours are searched among them, as in the paper's Figure 4).
+   *
+   * @param model a trained model
+   * @return its training images, or empty when they are not at hand
    */
   public static Optional<Dataset> trainingData(Model model) {
     String own = model.settings().getOrDefault("data", "");
@@ -85,7 +95,13 @@ public final class RunReport {
     }
   }
 
-  /** The evaluation data of the model's own run (the test split, where its data has one). */
+  /**
+   * The evaluation data of the model's own run (the test split, where its data has one).
+   *
+   * @param model a trained model
+   * @return its data's evaluation split
+   * @throws AlexNetException if the run names no data, or the data cannot be opened
+   */
   public static Dataset ownData(Model model) {
     String own = model.settings().getOrDefault("data", "");
     if (own.isEmpty() || own.equals("none")) {
@@ -103,6 +119,12 @@ public final class RunReport {
   /**
    * Evaluates {@code model} on the first {@code opt.examples()} images of {@code examples}
    * (central crops), collecting what a report shows; {@code progress} hears the pass.
+   *
+   * @param model the model
+   * @param examples labelled images
+   * @param opt how many to look at, how many picks to keep
+   * @param progress told the progress
+   * @return the evaluation, with what its pass collected
    */
   public static Evaluation evaluate(Model model, Dataset examples, Options opt,
       EvalListener progress) {
@@ -125,6 +147,14 @@ public final class RunReport {
   /**
    * {@link #evaluate}, then {@link #write} the report of that evaluation to {@code out}; {@code
    * progress} hears both passes (the evaluation's, then the neighbour search's).
+   *
+   * @param model the model
+   * @param examples labelled images
+   * @param index images to search for neighbours
+   * @param opt how much to look at and show
+   * @param out the page to write
+   * @param progress told the progress of both passes
+   * @return {@code out}
    */
   public static Path evaluateAndWrite(Model model, Dataset examples, Optional<Dataset> index,
       Options opt, Path out, EvalListener progress) {
@@ -135,6 +165,15 @@ public final class RunReport {
    * Writes the report of {@code eval}, an evaluation of {@code model} whose pass {@code
    * eval.seen()} listened to, with neighbours among {@code index} (say, the training images).
    * The run's training curves are drawn afresh from its logs where it has them.
+   *
+   * @param model the model
+   * @param eval the evaluation to show
+   * @param index images to search for neighbours
+   * @param opt how much to show
+   * @param out the page to write (under a temporary name, then renamed)
+   * @param progress told the progress of the neighbour search
+   * @return {@code out}
+   * @throws AlexNetException if the page cannot be written
    */
   public static Path write(Model model, Evaluation eval, Optional<Dataset> index, Options opt,
       Path out, EvalListener progress) {

@@ -1,39 +1,64 @@
 package io.alexnet.api;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import io.alexnet.data.BatchLoader;
+import io.alexnet.data.Dataset;
 import io.alexnet.data.FashionMnist;
+import io.alexnet.data.Subset;
 import io.alexnet.data.Synthetic;
 import io.alexnet.eval.EvalResult;
 import io.alexnet.store.RunDir;
 import io.alexnet.train.TinyRun;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Model: the same predictions from a BufferedImage, a file and its bytes, from the run and from
- * its export; evaluation as the evaluator counts it; errors as AlexNetException.
+ * its exports (the ONNX file run by ONNX Runtime); evaluation as the evaluator counts it; errors
+ * as AlexNetException.
  */
 class ModelTest {
-  @TempDir Path tmp;
+  @TempDir static Path tmp;
+  static RunDir run;
+  static Path png;
+
+  @BeforeAll
+  static void train() throws Exception {
+    run = TinyRun.create(tmp, 1);
+    png = tmp.resolve("one.png");
+    Files.write(png, Synthetic.encode(Synthetic.images(1, 3, new int[1])[0], 28, 28, true, "png"));
+  }
+
+  /** Pre-processed test images of the run's data, NHWC. */
+  static float[] images(Model m, int n) throws Exception {
+    Dataset test = FashionMnist.open(TinyRun.data(tmp), FashionMnist.Split.TEST);
+    try (BatchLoader l = BatchLoader.evaluation(Subset.first(test, n), m.preprocessor(), n, 1)) {
+      return l.next().images();
+    }
+  }
 
   @Test
   void everyWayInGivesTheSamePredictions() throws Exception {
-    RunDir run = TinyRun.create(tmp, 1);
-    byte[] png = Synthetic.encode(Synthetic.images(1, 3, new int[1])[0], 28, 28, true, "png");
-    Path file = tmp.resolve("one.png");
-    Files.write(file, png);
     try (Model m = Model.load(run.dir())) {
-      List<Prediction> fromFile = m.predict(file, 3);
+      List<Prediction> fromFile = m.predict(png, 3);
       assertEquals(3, fromFile.size());
-      assertEquals(fromFile, m.predict(png, 3));
-      assertEquals(fromFile, m.predict(ImageIO.read(file.toFile()), 3));
+      assertEquals(fromFile, m.predict(Files.readAllBytes(png), 3));
+      assertEquals(fromFile, m.predict(ImageIO.read(png.toFile()), 3));
+      assertEquals(fromFile, m.predict(List.of(ImageIO.read(png.toFile())), 3).get(0));
       assertTrue(fromFile.get(0).probability() >= fromFile.get(1).probability());
       assertEquals(m.labels().get(fromFile.get(0).classId()), fromFile.get(0).label());
 
@@ -46,10 +71,8 @@ class ModelTest {
       assertEquals(1 - diagonal / 64.0, r.top1Error(), 1e-12);
 
       Path exported = m.exportSavedModel(tmp.resolve("model"), 1);
-      Path onnx = m.exportOnnx(tmp.resolve("model.onnx"));
-      assertTrue(Files.size(onnx) > 100_000);
       try (Model served = Model.load(exported)) {
-        List<Prediction> fromExport = served.predict(file, 3);
+        List<Prediction> fromExport = served.predict(png, 3);
         for (int i = 0; i < 3; i++) {
           assertEquals(fromFile.get(i).classId(), fromExport.get(i).classId());
           assertEquals(fromFile.get(i).probability(), fromExport.get(i).probability(), 1e-5f);
@@ -60,5 +83,79 @@ class ModelTest {
     }
     var missing = assertThrows(AlexNetException.class, () -> Model.load(tmp.resolve("nope")));
     assertTrue(missing.getMessage().contains("no such model folder"), missing.getMessage());
+  }
+
+  /**
+   * The ONNX export, run by ONNX Runtime (an independent implementation of every op), gives the
+   * model's probabilities; and a SavedModel exports the same file as the run it came from.
+   */
+  @Test
+  void theOnnxExportRunsInOnnxRuntimeAsTheModelDoes() throws Exception {
+    Path onnx = tmp.resolve("run.onnx");
+    int n = 6;
+    float[] x;
+    float[] want;
+    int s;
+    try (Model m = Model.load(run.dir())) {
+      assertEquals(onnx, m.exportOnnx(onnx));
+      x = images(m, n);
+      want = m.probabilities(x, n);
+      s = m.config().imageSize();
+      Path saved = m.exportSavedModel(tmp.resolve("for-onnx"), 1);
+      try (Model fromSaved = Model.load(saved)) {
+        Path again = fromSaved.exportOnnx(tmp.resolve("saved.onnx"));
+        assertArrayEquals(Files.readAllBytes(onnx), Files.readAllBytes(again));
+      }
+    }
+    float[][] got = onnxRuntime(onnx, x, n, s);
+    int classes = want.length / n;
+    double spread = 0;
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < classes; c++) {
+        assertEquals(want[i * classes + c], got[i][c], 1e-4f, "image " + i + " class " + c);
+        spread = Math.max(spread, Math.abs(want[i * classes + c] - want[c]));
+      }
+    }
+    // The comparison means something only if the model tells its inputs apart.
+    assertTrue(spread > 1e-3, "probabilities hardly depend on the input: " + spread);
+  }
+
+  /** ONNX Runtime's probabilities for NHWC images, transposed to the file's NCHW. */
+  static float[][] onnxRuntime(Path onnx, float[] nhwc, int n, int s) throws Exception {
+    float[] nchw = new float[nhwc.length];
+    for (int i = 0; i < n; i++) {
+      for (int y = 0; y < s; y++) {
+        for (int x = 0; x < s; x++) {
+          for (int c = 0; c < 3; c++) {
+            nchw[((i * 3 + c) * s + y) * s + x] = nhwc[((i * s + y) * s + x) * 3 + c];
+          }
+        }
+      }
+    }
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        OrtSession session = env.createSession(onnx.toString(), o);
+        OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(nchw),
+            new long[] {n, 3, s, s});
+        OrtSession.Result r = session.run(Map.of("images", in))) {
+      return (float[][]) r.get("probabilities").orElseThrow().getValue();
+    }
+  }
+
+  @Test
+  void aModelIsOpenedAtTheCheckpointAskedFor() throws Exception {
+    Path saved;
+    try (Model best = Model.load(run.dir());
+        Model latest = Model.loader(run.dir()).checkpoint(Model.LATEST).load()) {
+      assertTrue(best.description().contains("(best)"), best.description());
+      assertTrue(latest.description().matches("run .* \\(ckpt-\\d+\\)"), latest.description());
+      saved = latest.exportSavedModel(tmp.resolve("latest"), 1);
+    }
+    var none = assertThrows(AlexNetException.class,
+        () -> Model.loader(run.dir()).checkpoint("ckpt-12345").load());
+    assertTrue(none.getMessage().contains("no checkpoint 'ckpt-12345'"), none.getMessage());
+    var notRun = assertThrows(AlexNetException.class,
+        () -> Model.loader(saved).checkpoint(Model.LATEST).load());
+    assertTrue(notRun.getMessage().contains("is not a run folder"), notRun.getMessage());
   }
 }

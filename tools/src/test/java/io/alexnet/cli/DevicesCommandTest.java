@@ -4,24 +4,45 @@ import static io.alexnet.cli.SummaryCommandTest.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** devices answers "is it using my GPU?" on this CPU-only machine. */
+/**
+ * devices answers "is it using my GPU?": its report has the same parts on any host (CPU or GPU
+ * build, with or without GPUs, any TensorFlow version), each in the form a reader relies on.
+ */
 class DevicesCommandTest {
   @Test
-  void namesTheBuildOneDnnTheDevicesAndEveryCudaLibrary() {
+  void reportsTheBuildOneDnnEveryDeviceAndEveryCudaLibrary() {
     String[] r = cli("devices");
     assertEquals("0", r[0], r[2]);
-    String out = r[1];
-    assertTrue(out.startsWith("TensorFlow 2.18"), out);
-    assertTrue(out.contains("CPU build"), out);
-    // The tests run with TF_ENABLE_ONEDNN_OPTS=1, as the launcher does (see the root pom).
-    assertTrue(out.contains("oneDNN kernels: on"), out);
-    assertTrue(out.matches("(?s).*/device:CPU:0\\s+CPU\\s+host memory.*"), out);
-    assertTrue(out.contains("no GPU: everything runs on the CPU"), out);
+    List<String> lines = r[1].lines().toList();
+    assertTrue(lines.get(0).matches("TensorFlow \\d+\\.\\d+\\.\\d+ \\(TensorFlow Java \\S+,"
+        + " (CPU|GPU) build, .*"), lines.get(0));
+    assertTrue(lines.get(1).matches("oneDNN kernels: (on|off)( .*)?"), lines.get(1));
+    assertTrue(lines.get(2).matches("oneDNN weight cache: (on|off)( .*)?"), lines.get(2));
+    Matcher count = Pattern.compile("devices \\((\\d+)\\):").matcher(lines.get(3));
+    assertTrue(count.matches(), lines.get(3));
+    int n = Integer.parseInt(count.group(1));
+    assertTrue(n >= 1, lines.get(3));
+    boolean cpu = false;
+    int gpus = 0;
+    for (String device : lines.subList(4, 4 + n)) {
+      Matcher d = Pattern.compile("  (\\S*/device:(CPU|GPU):\\d+)\\s+(CPU|GPU)\\s+.+")
+          .matcher(device);
+      assertTrue(d.matches(), device);
+      assertEquals(d.group(2), d.group(3), device);
+      cpu |= d.group(2).equals("CPU");
+      gpus += d.group(2).equals("GPU") ? 1 : 0;
+    }
+    assertTrue(cpu, "no CPU device:\n" + r[1]);
+    // Without a GPU the report says where everything runs.
+    assertEquals(gpus == 0, r[1].contains("no GPU: everything runs on the CPU"), r[1]);
     for (String lib : DevicesCommand.GPU_LIBRARIES) {
-      assertTrue(out.matches("(?s).*  " + lib.replace(".", "\\.") + "\\s+(missing|loads|found)"
-          + ".*"), lib + " not reported:\n" + out);
+      assertTrue(lines.stream().anyMatch(l -> l.matches("  " + Pattern.quote(lib)
+          + "\\s+(missing|loads|found)( .*)?")), lib + " not reported:\n" + r[1]);
     }
   }
 }

@@ -155,6 +155,12 @@ class ModelToolsTest {
     assertEquals(field(a[1], "top1_error"), field(b[1], "top1_error"));
     assertEquals(field(a[1], "top5_error"), field(b[1], "top5_error"));
     assertTrue(a[1].contains("\"examples\":64"), a[1]);
+    // --json: stdout is one JSON document, the report's progress included nowhere in it.
+    java.util.Map<String, Object> doc = JsonDocument.object(a[1]);
+    assertEquals(64.0, doc.get("examples"));
+    assertTrue(Files.exists(Path.of((String) doc.get("report"))), a[1]);
+    assertEquals(tmp.resolve("eval-run").resolve("report.html").toAbsolutePath().toString(),
+        doc.get("report"));
     // Where the time went: the wait for decoded images is part of the evaluation's time.
     double seconds = Double.parseDouble(field(a[1], "seconds"));
     double waiting = Double.parseDouble(field(a[1], "data_wait_seconds"));
@@ -186,16 +192,20 @@ class ModelToolsTest {
     assertEquals("0", plain[0], plain[2]);
     String[] cached = inJvmWithWeightCache("eval", "--model", run.dir().toString(), "--data",
         data.toString(), "--json", "--no-report", "--out", tmp.resolve("eval-cached").toString());
-    assertEquals("0", cached[0], cached[1]);
-    String json = cached[1].lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow();
+    assertEquals("0", cached[0], cached[1] + cached[2]);
+    // In a process of its own, TensorFlow's native logging included, stdout is the document.
+    JsonDocument.object(cached[1]);
+    String json = cached[1].strip();
     assertEquals(numbers(plain[1].strip()), numbers(json));
     assertTrue(json.contains("\"examples\":64"), json);
 
     String[] train = inJvmWithWeightCache("train", "--data", data.toString(), "--out",
         tmp.resolve("refused").toString(), "--width", "0.125", "--image-size", "67", "--epochs",
         "1", "--no-report");
-    assertEquals("2", train[0], train[1]);
-    assertTrue(train[1].contains("unset it for training"), train[1]);
+    assertEquals("2", train[0], train[1] + train[2]);
+    assertTrue(train[2].contains("unset it for training"), train[2]);
+    assertEquals(1, train[2].lines().filter(l -> l.startsWith("alexnet train:")).count(),
+        train[2]);
     assertFalse(Files.exists(tmp.resolve("refused")), "nothing written for a refused run");
   }
 
@@ -205,15 +215,17 @@ class ModelToolsTest {
         .replaceAll(",\"confusion_csv\":\"[^\"]*\"", "");
   }
 
+  /** {exit code, stdout, stderr} of the program in a JVM of its own, under the weight cache. */
   private static String[] inJvmWithWeightCache(String... args) throws Exception {
+    Path err = Files.createTempFile(tmp, "stderr", ".txt");
     ProcessBuilder pb = new ProcessBuilder(SummaryCommandTest.inAnotherJvm(args))
-        .redirectErrorStream(true);
+        .redirectError(err.toFile());
     pb.environment().put(io.alexnet.graph.OneDnnWeightCache.VARIABLE, "1");
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(),
         java.nio.charset.StandardCharsets.UTF_8);
     assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), out);
-    return new String[] {String.valueOf(p.exitValue()), out};
+    return new String[] {String.valueOf(p.exitValue()), out, Files.readString(err)};
   }
 
   @Test

@@ -74,4 +74,22 @@ class SummaryCommandTest {
     assertEquals("2", r[0]);
     assertTrue(r[2].contains("too small"), r[2]);
   }
+
+  /**
+   * --verbose is taken by every command (the launcher reads it first, to let TensorFlow's own
+   * log lines through); here it adds a failure's stack trace to its one line.
+   */
+  @Test
+  void everyCommandTakesVerboseAndAFailureThenShowsWhere() {
+    assertEquals("0", cli("summary", "--verbose")[0]);
+    String[] quiet = cli("predict", "--model", "/nonexistent-model", "x.png");
+    String[] verbose = cli("predict", "--model", "/nonexistent-model", "x.png", "--verbose");
+    assertEquals("2", quiet[0]);
+    assertEquals("2", verbose[0]);
+    assertEquals(1, quiet[2].strip().lines().count(), quiet[2]);
+    assertTrue(quiet[2].contains("no such model folder"), quiet[2]);
+    assertTrue(verbose[2].startsWith(quiet[2].strip()), verbose[2]);
+    assertTrue(verbose[2].contains("\tat io.alexnet."), verbose[2]);
+  }
+
 }

@@ -84,19 +84,24 @@ public record FineTuning(Optional<Path> from, Set<String> restore, Set<String> f
     return checked(LAYERS.subList(0, last + 1));
   }
 
-  /** {@code layers} as a set, each one of {@link #LAYERS}, and not all of them. */
+  /**
+   * {@code layers} as a set in the paper's order (as run.properties and messages list them),
+   * each one of {@link #LAYERS}, and not all of them.
+   */
   public static Set<String> checked(java.util.Collection<String> layers) {
-    Set<String> out = new java.util.LinkedHashSet<>();
+    Set<String> named = new java.util.HashSet<>();
     for (String l : layers) {
       if (!LAYERS.contains(l.trim())) {
         throw new IllegalArgumentException("layers to freeze are of " + LAYERS + ", not '"
             + l.trim() + "'");
       }
-      out.add(l.trim());
+      named.add(l.trim());
     }
-    if (out.size() == LAYERS.size()) {
+    if (named.size() == LAYERS.size()) {
       throw new IllegalArgumentException("every layer frozen: nothing would train");
     }
+    Set<String> out = new java.util.LinkedHashSet<>();
+    LAYERS.stream().filter(named::contains).forEach(out::add);
     return out;
   }
 
