@@ -108,7 +108,7 @@ public final class Features {
    * @return [n, width], row-major
    */
   public float[] rows(float[] images, int n) {
-    return net.layer(layer, images, n);
+    return Model.run(() -> net.layer(layer, images, n));
   }
 
   /**

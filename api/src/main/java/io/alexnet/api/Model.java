@@ -336,7 +336,7 @@ public final class Model implements AutoCloseable {
    * @return [n, classes], row-major
    */
   public float[] probabilities(float[] images, int n) {
-    return net.probabilities(images, n);
+    return run(() -> net.probabilities(images, n));
   }
 
   /**
@@ -361,7 +361,7 @@ public final class Model implements AutoCloseable {
     for (int i = 0; i < images.size(); i++) {
       pre.centralCropInto(images.get(i), x, i * per);
     }
-    return net.probabilities(x, images.size());
+    return run(() -> net.probabilities(x, images.size()));
   }
 
   private List<Prediction> top(float[] p, int row, int k) {
@@ -397,7 +397,7 @@ public final class Model implements AutoCloseable {
    */
   public EvalResult evaluate(Dataset data, EvalOptions options, EvalListener listener) {
     try {
-      return Evaluator.evaluate(net, data, pre, options, listener);
+      return run(() -> Evaluator.evaluate(net, data, pre, options, listener));
     } catch (UncheckedIOException e) {
       throw new AlexNetException(e.getMessage(), e);
     }
@@ -468,6 +468,18 @@ public final class Model implements AutoCloseable {
       throw new AlexNetException(e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new AlexNetException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Runs TensorFlow, its failures (a batch too large for memory, say) as AlexNetException.
+   */
+  static <T> T run(java.util.function.Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (org.tensorflow.exceptions.TensorFlowException e) {
+      throw new AlexNetException("TensorFlow failed: "
+          + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
     }
   }
 

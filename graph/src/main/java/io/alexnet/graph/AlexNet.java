@@ -397,7 +397,10 @@ public final class AlexNet implements TrainingNetwork {
     long seed2 = ++opSeed;
     return variable(o, layer, t, "weights", shape, () -> {
       double std = config.init().stddev(fanIn);
-      var normal = o.random.randomStandardNormal(o.constant(shape.asArray()), type,
+      // An int32 shape: TensorFlow's GPU kernel of the op takes no other, so an int64 one would
+      // send the initializer to the CPU (devices --kernels --graph train).
+      int[] dims = java.util.Arrays.stream(shape.asArray()).mapToInt(Math::toIntExact).toArray();
+      var normal = o.random.randomStandardNormal(o.constant(dims), type,
           RandomStandardNormal.seed(config.seed()), RandomStandardNormal.seed2(seed2));
       return o.math.mul(normal, scalar(o, std));
     });

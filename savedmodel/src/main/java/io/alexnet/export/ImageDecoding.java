@@ -4,6 +4,7 @@ import io.alexnet.data.ChannelOrder;
 import io.alexnet.data.Preprocessor;
 import java.util.List;
 import org.tensorflow.ConcreteFunction;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.Operand;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
@@ -32,8 +33,11 @@ final class ImageDecoding {
   static Operand<TFloat32> decodeBatch(Ops tf, Operand<TString> encoded, Preprocessor pre) {
     ConcreteFunction one = ConcreteFunction.create(fn -> single(fn, pre));
     int s = pre.crop();
-    var map = tf.withName("decode_images").mapDefun(List.of(encoded), List.of(),
-        List.of(TFloat32.class), List.of(Shape.of(s, s, 3)), one);
+    // On the host by design: decoding files is CPU work, and no device has kernels for it.
+    DeviceSpec host = DeviceSpec.newBuilder().deviceType(DeviceSpec.DeviceType.CPU)
+        .deviceIndex(0).build();
+    var map = tf.withName("decode_images").withDevice(host).mapDefun(List.of(encoded),
+        List.of(), List.of(TFloat32.class), List.of(Shape.of(s, s, 3)), one);
     @SuppressWarnings("unchecked")
     Operand<TFloat32> out = (Operand<TFloat32>) map.output().get(0);
     return out;

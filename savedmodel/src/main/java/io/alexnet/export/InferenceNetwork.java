@@ -141,6 +141,16 @@ public final class InferenceNetwork implements Classifier, AutoCloseable {
     }
   }
 
+  /**
+   * The graph a SavedModel of {@code model} holds, without weights: what TensorFlow Serving
+   * would place on a host's devices.
+   */
+  public static org.tensorflow.proto.GraphDef graphOf(ModelConfig model, Preprocessor pre) {
+    try (InferenceNetwork n = new InferenceNetwork(model, pre)) {
+      return n.graph.toGraphDef();
+    }
+  }
+
   /** The model this network was built for, without device pins. */
   public ModelConfig config() {
     return model;

@@ -1,6 +1,9 @@
 package io.alexnet.cli;
 
+import io.alexnet.bench.KernelCheck;
 import io.alexnet.graph.Devices;
+import io.alexnet.graph.KernelRegistry;
+import io.alexnet.graph.Variant;
 import io.alexnet.graph.OneDnnWeightCache;
 import java.io.File;
 import java.io.IOException;
@@ -15,12 +18,37 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.tensorflow.TensorFlow;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 @Command(name = "devices", mixinStandardHelpOptions = true,
-    description = "What TensorFlow sees here: its version and build, whether oneDNN's kernels"
+    description = {"What TensorFlow sees here: its version and build, whether oneDNN's kernels"
         + " are on, the devices with their memory, and the CUDA and cuDNN libraries the GPU"
-        + " build needs, each found and loaded or named as missing.")
+        + " build needs, each found and loaded or named as missing.",
+        "--kernels lists the kernels the library registered, by op and device; with --graph it"
+            + " checks that every op of that graph pinned to a GPU has a GPU kernel (the GPU"
+            + " build's registry answers this without a GPU), lists those that have none, and"
+            + " exits 1 if there are any."})
 final class DevicesCommand implements Callable<Integer> {
+
+  @Option(names = "--kernels", description = "List the registered kernels, or with --graph check"
+      + " a graph against them.")
+  boolean kernels;
+
+  @Option(names = "--graph", paramLabel = "train|infer|savedmodel",
+      description = "With --kernels: the graph to check. train and infer pin each tower to a GPU"
+          + " of its own; savedmodel is the export's graph, as TensorFlow Serving would place"
+          + " it.")
+  String graph;
+
+  @Option(names = "--variant", defaultValue = "paper", description = "paper or one-tower.")
+  String variant;
+
+  @Option(names = "--replicas", defaultValue = "1",
+      description = "With --graph train: data-parallel replicas (R x towers GPUs).")
+  int replicas;
+
+  @Option(names = "--sync", description = "With --graph train: as a synchronous cluster worker.")
+  boolean sync;
 
   /**
    * The shared libraries TensorFlow 2.18's CUDA build opens (CUDA 12, cuDNN 9), by the sonames
@@ -30,10 +58,21 @@ final class DevicesCommand implements Callable<Integer> {
       "libcublasLt.so.12", "libcufft.so.11", "libcusolver.so.11", "libcusparse.so.12",
       "libnvJitLink.so.12", "libcudnn.so.9");
 
+  /** Whether this process runs TF Java's CUDA build. */
+  static boolean gpuBuild() {
+    return DevicesCommand.class.getClassLoader()
+        .getResource("org/tensorflow/internal/c_api/linux-x86_64-gpu/") != null;
+  }
+
   @Override
   public Integer call() {
-    boolean gpuBuild = DevicesCommand.class.getClassLoader()
-        .getResource("org/tensorflow/internal/c_api/linux-x86_64-gpu/") != null;
+    if (kernels) {
+      return kernels();
+    }
+    if (graph != null) {
+      throw new IllegalArgumentException("--graph goes with --kernels");
+    }
+    boolean gpuBuild = gpuBuild();
     System.out.println("TensorFlow " + TensorFlow.version() + " (TensorFlow Java 1.1.0, "
         + (gpuBuild ? "GPU build, classifier linux-x86_64-gpu"
             : "CPU build, classifier linux-x86_64; mvn -Pgpu package builds the GPU one") + ")");
@@ -76,6 +115,36 @@ final class DevicesCommand implements Callable<Integer> {
           + " 12 and cuDNN 9, or add their lib folders to LD_LIBRARY_PATH");
     }
     return 0;
+  }
+
+  /** --kernels: the registry's kernels, or a graph checked against them. */
+  private int kernels() {
+    KernelRegistry registry = KernelRegistry.loaded();
+    if (graph == null) {
+      System.out.println("kernels by device: " + registry.countsByDevice());
+      for (String op : registry.ops()) {
+        System.out.printf(Locale.ROOT, "  %-40s %s%n", op, registry.deviceTypes(op));
+      }
+      return 0;
+    }
+    if (!gpuBuild()) {
+      throw new IllegalArgumentException("this is the CPU build, which registers no GPU kernels:"
+          + " the check needs the GPU build (mvn -Pgpu package, or mvn -Pgpu-check verify)");
+    }
+    Variant v = Variant.parse(variant);
+    KernelCheck.Report r = switch (graph) {
+      case "train" -> KernelCheck.train(v, replicas, sync, registry);
+      case "infer" -> KernelCheck.infer(v, registry);
+      case "savedmodel" -> KernelCheck.savedModel(v, registry);
+      default -> throw new IllegalArgumentException("--graph is train, infer or savedmodel, not '"
+          + graph + "'");
+    };
+    System.out.printf(Locale.ROOT, "%s graph (%s): %d ops; %d without a GPU kernel%s%n",
+        r.graph(), r.devices(), r.ops(), r.missing().size(), r.missing().isEmpty() ? ""
+            : (r.graph().equals("savedmodel") ? " (TensorFlow Serving would run them on the CPU)"
+                : " (soft placement would run them on the CPU)") + ":");
+    r.missing().forEach(m -> System.out.println("  " + m));
+    return r.missing().isEmpty() ? 0 : 1;
   }
 
   /** The library file on this machine's search path: LD_LIBRARY_PATH, then the usual places. */

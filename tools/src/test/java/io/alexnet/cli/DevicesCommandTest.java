@@ -45,4 +45,26 @@ class DevicesCommandTest {
           + "\\s+(missing|loads|found)( .*)?")), lib + " not reported:\n" + r[1]);
     }
   }
+
+  /**
+   * --kernels lists every op with the device types it has kernels for; checking a graph needs
+   * the GPU build's registry, and the CPU build says so (GpuKernelsTest runs the check).
+   */
+  @Test
+  void kernelsAreListedByOpAndTheGraphCheckAsksForTheGpuBuild() {
+    String[] list = cli("devices", "--kernels");
+    assertEquals("0", list[0], list[2]);
+    assertTrue(list[1].lines().findFirst().orElseThrow().matches("kernels by device: \\{.*CPU=\\d+.*\\}"),
+        list[1].lines().findFirst().orElseThrow());
+    assertTrue(list[1].lines().anyMatch(l -> l.matches("  Conv2D\\s+\\[.*CPU.*\\]")), "Conv2D");
+    if (!DevicesCommand.gpuBuild()) {
+      String[] check = cli("devices", "--kernels", "--graph", "train");
+      assertEquals("2", check[0], check[1] + check[2]);
+      assertTrue(check[2].contains("the check needs the GPU build"), check[2]);
+    }
+    String[] bad = cli("devices", "--graph", "train");
+    assertEquals("2", bad[0]);
+    assertTrue(bad[2].contains("--graph goes with --kernels"), bad[2]);
+  }
+
 }
