@@ -28,6 +28,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.RunMetadata;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -108,8 +109,9 @@ public final class Benchmarks {
               .setOptions(RunOptions.newBuilder()
                   .setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build())
               .runAndFetchMetadata()) {
-            profile.accept(StepProfile.format(
-                StepProfile.byOpType(tg.graph(), r.getMetadata().orElseThrow()), 15));
+            RunMetadata md = r.getMetadata().orElseThrow();
+            profile.accept(StepProfile.format(StepProfile.byOpType(tg.graph(), md), 15)
+                + StepProfile.formatDevices(StepProfile.convDevices(md)));
           }
         }
         return t;
@@ -172,8 +174,9 @@ public final class Benchmarks {
           .setOptions(RunOptions.newBuilder()
               .setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build())
           .runAndFetchMetadata()) {
-        profile.accept(StepProfile.format(
-            StepProfile.byOpType(g, r.getMetadata().orElseThrow()), 15));
+        RunMetadata md = r.getMetadata().orElseThrow();
+        profile.accept(StepProfile.format(StepProfile.byOpType(g, md), 15)
+            + StepProfile.formatDevices(StepProfile.convDevices(md)));
       }
     }
     return t;

@@ -40,6 +40,42 @@ public final class StepProfile {
     return sorted;
   }
 
+  /**
+   * Where each tower's convolutions ran, from a traced step: {@code conv1/A} to the devices
+   * its forward convolution kernels ran on (one, when placement is right). Fused kernels keep
+   * another op's name, so a node counts by the kernel the trace says ran.
+   *
+   * @param md the step's metadata, traced with full step stats
+   * @return layer and tower to the devices, sorted
+   */
+  public static Map<String, java.util.Set<String>> convDevices(RunMetadata md) {
+    Map<String, java.util.Set<String>> out = new java.util.TreeMap<>();
+    java.util.regex.Pattern layer =
+        java.util.regex.Pattern.compile("(?:^|/)(conv\\d)(/[AB])?/");
+    for (DeviceStepStats d : md.getStepStats().getDevStatsList()) {
+      for (NodeExecStats n : d.getNodeStatsList()) {
+        String ran = kernel(n);
+        java.util.regex.Matcher m = layer.matcher(n.getNodeName());
+        if (ran.contains("Conv2D") && !ran.contains("Backprop") && !n.getNodeName()
+            .contains("gradients") && m.find()) {
+          String key = m.group(1) + (m.group(2) == null ? "" : m.group(2));
+          out.computeIfAbsent(key, k -> new java.util.TreeSet<>()).add(d.getDevice());
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * @param devices what {@link #convDevices} found
+   * @return one line: {@code conv devices: conv1/A=DEVICE conv1/B=DEVICE ...}
+   */
+  public static String formatDevices(Map<String, java.util.Set<String>> devices) {
+    StringBuilder sb = new StringBuilder("conv devices:");
+    devices.forEach((k, v) -> sb.append(' ').append(k).append('=').append(String.join("+", v)));
+    return sb.append(System.lineSeparator()).toString();
+  }
+
   private static String kernel(NodeExecStats n) {
     String label = n.getTimelineLabel();
     int eq = label.indexOf(" = "), paren = label.indexOf('(', Math.max(eq, 0));

@@ -1,6 +1,8 @@
 package io.alexnet.cli;
 
 import io.alexnet.api.Model;
+import io.alexnet.graph.DevicePlan;
+import io.alexnet.graph.Devices;
 import io.alexnet.bench.Benchmarks;
 import io.alexnet.bench.Timing;
 import io.alexnet.graph.AlexNet;
@@ -25,10 +27,20 @@ import picocli.CommandLine.Option;
         + " report images/s and achieved GFLOP/s against this machine's MatMul limit.")
 final class BenchCommand implements Callable<Integer> {
 
-  @Option(names = "--mode", defaultValue = "all",
-      description = "train, infer, pipeline, serving (a trained model's two inputs, as its SavedModel's signatures take them;"
-          + " needs --model) or all. Default: ${DEFAULT-VALUE}.")
-  String mode;
+  @Option(names = "--mode", defaultValue = "all", split = ",",
+      description = "train, infer, pipeline, serving (a trained model's two inputs, as its"
+          + " SavedModel's signatures take them; needs --model), several of them (train,infer)"
+          + " or all. Default: ${DEFAULT-VALUE}.")
+  List<String> modes;
+
+  @Option(names = "--devices", defaultValue = "auto",
+      description = "For train and infer: auto, DEV (both towers) or DEV_A,DEV_B, e.g."
+          + " /device:GPU:0,/device:GPU:1. Default: ${DEFAULT-VALUE}.")
+  String devices;
+
+  @Option(names = "--virtual-cpus", defaultValue = "1",
+      description = "Split the CPU into N TensorFlow devices (for --devices /device:CPU:1).")
+  int virtualCpus;
 
   @Option(names = "--model", paramLabel = "RUN_DIR|MODEL_DIR",
       description = "A trained model (a run folder or an exported SavedModel), for --mode"
@@ -83,13 +95,14 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!List.of("train", "infer", "pipeline", "serving", "all").contains(mode)) {
-      throw new IllegalArgumentException("--mode must be train, infer, pipeline, serving or all");
+    if (!List.of("train", "infer", "pipeline", "serving", "all").containsAll(modes)) {
+      throw new IllegalArgumentException("--mode takes train, infer, pipeline, serving or all,"
+          + " or several of them separated by commas; got " + String.join(",", modes));
     }
     if (!List.of("variables", "constants").contains(weights)) {
       throw new IllegalArgumentException("--weights is variables or constants");
     }
-    if (mode.equals("serving") && savedModel == null) {
+    if (modes.equals(List.of("serving")) && savedModel == null) {
       throw new IllegalArgumentException("--mode serving times a trained model: give --model"
           + " RUN_DIR or MODEL_DIR");
     }
@@ -100,21 +113,22 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private int measure(Model served) throws Exception {
-    ConfigProto config = SessionConfig.create(1, threads, interThreads);
-    ModelConfig model = ModelConfig.builder().variant(Variant.parse(variant)).classes(classes)
-        .build();
+    ConfigProto config = SessionConfig.create(virtualCpus, threads, interThreads);
+    Variant v = Variant.parse(variant);
+    ModelConfig model = ModelConfig.builder().variant(v).classes(classes)
+        .devices(DevicePlan.plans(devices, v, 1, Devices.gpuCount()).get(0)).build();
     long macs;
     try (Graph g = new Graph()) {
       macs = AlexNet.build(g, model, AlexNet.Mode.INFERENCE).multiplyAdds();
     }
     String onednn = System.getenv().getOrDefault("TF_ENABLE_ONEDNN_OPTS", "unset");
     double limit = Double.NaN;
-    if (!mode.equals("pipeline")) {
+    if (!modes.equals(List.of("pipeline"))) {
       limit = Benchmarks.matMulGflops(config, matmul, 2, 5);
       emit("matmul", 0, Double.NaN, Double.NaN, Double.NaN, limit, limit, onednn);
     }
     for (int b : batches) {
-      if (mode.equals("train") || mode.equals("all")) {
+      if (runs("train")) {
         StringBuilder where = new StringBuilder();
         Timing t = Benchmarks.trainStep(model, config, b, warmup, steps,
             profile ? where::append : null);
@@ -122,20 +136,20 @@ final class BenchCommand implements Callable<Integer> {
         double gflops = 3 * 2.0 * macs * b / t.median() / 1e9;
         emit("train", b, t.median(), t.quantile(0.1), t.quantile(0.9), gflops, limit, onednn);
         if (profile) {
-          System.out.print(where);
+          profiled(where);
         }
       }
-      if (mode.equals("infer") || mode.equals("all")) {
+      if (runs("infer")) {
         StringBuilder where = new StringBuilder();
         Timing t = Benchmarks.inference(model, config, b, warmup, steps,
             weights.equals("constants"), profile ? where::append : null);
         double gflops = 2.0 * macs * b / t.median() / 1e9;
         emit("infer", b, t.median(), t.quantile(0.1), t.quantile(0.9), gflops, limit, onednn);
         if (profile) {
-          System.out.print(where);
+          profiled(where);
         }
       }
-      if (served != null && (mode.equals("serving") || mode.equals("all"))) {
+      if (served != null && runs("serving")) {
         Path dir = Files.createTempDirectory("alexnet-bench-");
         try {
           Timing[] t = Benchmarks.serving(served, dir, b, warmup, steps);
@@ -149,7 +163,7 @@ final class BenchCommand implements Callable<Integer> {
           AtomicFiles.deleteTree(dir);
         }
       }
-      if (mode.equals("pipeline") || mode.equals("all")) {
+      if (runs("pipeline")) {
         Path dir = Files.createTempDirectory("alexnet-bench-");
         try {
           Timing t = Benchmarks.pipeline(dir, model.imageSize(), b, workers, Math.max(3, steps));
@@ -165,6 +179,15 @@ final class BenchCommand implements Callable<Integer> {
           .put("onednn_weight_cache", OneDnnWeightCache.on()).put("measurements", measured));
     }
     return 0;
+  }
+
+  private boolean runs(String mode) {
+    return modes.contains(mode) || modes.contains("all");
+  }
+
+  /** A profile's text: after the table, or on stderr when stdout is a JSON document. */
+  private void profiled(StringBuilder where) {
+    (json ? System.err : System.out).print(where);
   }
 
   private final List<String> header = new ArrayList<>();
