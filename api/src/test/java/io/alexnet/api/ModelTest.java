@@ -5,22 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import io.alexnet.data.BatchLoader;
 import io.alexnet.data.Dataset;
 import io.alexnet.data.FashionMnist;
 import io.alexnet.data.Subset;
 import io.alexnet.data.Synthetic;
 import io.alexnet.eval.EvalResult;
+import io.alexnet.onnx.OnnxRuntimeCheck;
 import io.alexnet.store.RunDir;
 import io.alexnet.train.TinyRun;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,7 +103,7 @@ class ModelTest {
         assertArrayEquals(Files.readAllBytes(onnx), Files.readAllBytes(again));
       }
     }
-    float[][] got = onnxRuntime(onnx, x, n, s);
+    float[][] got = OnnxRuntimeCheck.run(onnx, x, n, s).probabilities();
     int classes = want.length / n;
     double spread = 0;
     for (int i = 0; i < n; i++) {
@@ -118,28 +114,6 @@ class ModelTest {
     }
     // The comparison means something only if the model tells its inputs apart.
     assertTrue(spread > 1e-3, "probabilities hardly depend on the input: " + spread);
-  }
-
-  /** ONNX Runtime's probabilities for NHWC images, transposed to the file's NCHW. */
-  static float[][] onnxRuntime(Path onnx, float[] nhwc, int n, int s) throws Exception {
-    float[] nchw = new float[nhwc.length];
-    for (int i = 0; i < n; i++) {
-      for (int y = 0; y < s; y++) {
-        for (int x = 0; x < s; x++) {
-          for (int c = 0; c < 3; c++) {
-            nchw[((i * 3 + c) * s + y) * s + x] = nhwc[((i * s + y) * s + x) * 3 + c];
-          }
-        }
-      }
-    }
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-        OrtSession session = env.createSession(onnx.toString(), o);
-        OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(nchw),
-            new long[] {n, 3, s, s});
-        OrtSession.Result r = session.run(Map.of("images", in))) {
-      return (float[][]) r.get("probabilities").orElseThrow().getValue();
-    }
   }
 
   @Test

@@ -14,15 +14,15 @@ import java.util.Map;
 import java.util.Random;
 
 /** ONNX Runtime as the independent reference: runs an exported file and compares it. */
-final class OnnxRuntimeCheck {
+public final class OnnxRuntimeCheck {
   static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
   private OnnxRuntimeCheck() {}
 
   /** ONNX Runtime's outputs for NHWC images (transposed here to the file's NCHW). */
-  record Outputs(float[][] probabilities, int[][] top5, Map<String, String> metadata) {}
+  public record Outputs(float[][] probabilities, int[][] top5, Map<String, String> metadata) {}
 
-  static Outputs run(Path onnx, float[] nhwc, int n, int s) throws OrtException {
+  public static Outputs run(Path onnx, float[] nhwc, int n, int s) throws OrtException {
     float[] nchw = new float[nhwc.length];
     for (int i = 0; i < n; i++) {
       for (int y = 0; y < s; y++) {
