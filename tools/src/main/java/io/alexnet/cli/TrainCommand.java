@@ -7,6 +7,7 @@ import io.alexnet.train.FineTuning;
 import io.alexnet.api.Training;
 import io.alexnet.cluster.ClusterServer;
 import io.alexnet.cluster.ClusterSpec;
+import io.alexnet.cluster.TfConfig;
 import io.alexnet.cluster.WorkerRole;
 import io.alexnet.data.DataSources;
 import io.alexnet.data.Dataset;
@@ -170,17 +171,17 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--cluster", paramLabel = "JOB=HOST:PORT[,HOST:PORT...]",
       description = "Train on a cluster: one flag for the ps tasks (they hold the variables),"
-          + " one for the workers, the same in every process; with --job and --task. Only on a"
+          + " one for the workers, the same in every process; with --job and --task. Without"
+          + " it, TF_CONFIG (an orchestrator's cluster description) is read when set. Only on a"
           + " trusted network: TensorFlow's servers listen on all interfaces, unauthenticated.")
   List<String> cluster;
 
   @Option(names = "--job", description = "This process's job in --cluster: worker or ps.")
   String job;
 
-  @Option(names = "--task", defaultValue = "0",
-      description = "This process's index in its --job (worker 0 is the chief)."
-          + " Default: ${DEFAULT-VALUE}.")
-  int task;
+  @Option(names = "--task",
+      description = "This process's index in its --job (worker 0 is the chief). Default: 0.")
+  Integer task;
 
   @Option(names = "--sync",
       description = "With --cluster: average every worker's gradients into one update per step"
@@ -203,18 +204,37 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ClusterSpec spec = null;
+    String tfConfig = System.getenv(TfConfig.VARIABLE);
     if (cluster != null && !cluster.isEmpty()) {
       spec = ClusterSpec.parse(cluster);
       if (job == null) {
         throw new IllegalArgumentException("--cluster needs --job worker or --job ps, and --task");
       }
+    } else if (tfConfig != null && !tfConfig.isBlank()) {
+      // An orchestrator's description of the cluster, for every task the same; the flags may
+      // repeat this task's part of it, not contradict it.
+      TfConfig c = TfConfig.parse(tfConfig);
+      if ((job != null && !job.equals(c.job())) || (task != null && task != c.task())) {
+        throw new IllegalArgumentException(flags(job, task) + " contradicts "
+            + TfConfig.VARIABLE + ", which makes this process " + c.job() + " task " + c.task()
+            + ": drop the flags, or unset " + TfConfig.VARIABLE);
+      }
+      spec = c.spec();
+      job = c.job();
+      task = c.task();
+    } else if (job != null || task != null || sync) {
+      throw new IllegalArgumentException("--job, --task and --sync are for cluster training:"
+          + " give --cluster ps=HOST:PORT --cluster worker=HOST:PORT,..., or set "
+          + TfConfig.VARIABLE);
+    }
+    if (task == null) {
+      task = 0;
+    }
+    if (spec != null) {
       spec.checkTask(job, task);
       if (job.equals(ClusterSpec.PS)) {
         return servePs(spec);
       }
-    } else if (job != null || sync) {
-      throw new IllegalArgumentException("--job, --task and --sync are for cluster training:"
-          + " give --cluster ps=HOST:PORT --cluster worker=HOST:PORT,...");
     }
     if (freeze != null && freezeUntil != null) {
       throw new IllegalArgumentException("give --freeze or --freeze-until, not both");
@@ -325,6 +345,10 @@ final class TrainCommand implements Callable<Integer> {
 
   /** --input-scale: what the pixels are divided by. */
   enum InputScale { paper, unit }
+
+  private static String flags(String job, Integer task) {
+    return ((job != null ? "--job " + job : "") + (task != null ? " --task " + task : "")).trim();
+  }
 
   /** A ps task: serves the variables to the workers until the process is killed. */
   private int servePs(ClusterSpec spec) {

@@ -94,6 +94,50 @@ class ClusterTrainingTest {
     assertTrue(other2.process.isAlive(), other2.log());
   }
 
+  /**
+   * A cluster as an orchestrator starts it: every task gets the same cluster in TF_CONFIG and
+   * its own task there, and no --cluster, --job or --task flags.
+   */
+  @Test
+  void tasksStartedWithTfConfigAloneTrainAndTheChiefWritesItsCheckpoint() throws Exception {
+    Path data = data(160, 16);
+    int ps = freePort(), w0 = freePort(), w1 = freePort();
+    String cluster = "\"cluster\": {\"ps\": [\"127.0.0.1:" + ps + "\"], \"worker\": [\"127.0.0.1:"
+        + w0 + "\", \"127.0.0.1:" + w1 + "\"]}";
+    start("ps", List.of(), List.of(), "{" + cluster + ", \"task\": {\"type\": \"ps\","
+        + " \"index\": 0}}").await("serving on 127.0.0.1:" + ps, Duration.ofSeconds(60));
+    List<String> model = concat(smallModel(data), "--epochs", "1", "--val-limit", "16");
+    Path chiefRun = tmp.resolve("chief");
+    Task chief = start("chief", List.of(), concat(model, "--out", chiefRun.toString()),
+        "{" + cluster + ", \"task\": {\"type\": \"worker\", \"index\": 0}}");
+    Task other = start("worker1", List.of(), concat(model, "--out",
+        tmp.resolve("worker1").toString()), "{" + cluster + ", \"task\": {\"type\":"
+        + " \"worker\", \"index\": 1}, \"environment\": \"cloud\"}");
+    assertEquals(0, chief.exit(Duration.ofMinutes(3)), chief.log());
+    assertEquals(0, other.exit(Duration.ofMinutes(3)), other.log());
+    assertTrue(chief.log().contains("worker task 0 of 2 (chief)"), chief.log());
+    assertTrue(other.log().contains("worker task 1 of 2"), other.log());
+    long[] a = ran(chief.log()), b = ran(other.log());
+    assertEquals(a[0] + b[0], Math.max(a[1], b[1]), chief.log() + other.log());
+    try (Stream<Path> s = Files.list(chiefRun.resolve("checkpoints"))) {
+      assertTrue(s.anyMatch(p -> p.getFileName().toString().matches("ckpt-\\d+")),
+          chief.log());
+    }
+    assertFalse(Files.exists(tmp.resolve("worker1/checkpoints/best")), other.log());
+
+    // Flags that say otherwise are refused, naming both.
+    Task contradicted = start("contradicted", List.of(), concat(model, "--job", "ps", "--out",
+        tmp.resolve("no").toString()), "{" + cluster + ", \"task\": {\"type\": \"worker\","
+        + " \"index\": 0}}");
+    assertEquals(2, contradicted.exit(Duration.ofMinutes(1)), contradicted.log());
+    assertTrue(contradicted.log().contains("--job ps contradicts TF_CONFIG, which"
+        + " makes this process worker task 0"), contradicted.log());
+    Task malformed = start("malformed", List.of(), model, "{\"cluster\": {\"ps\": []}}");
+    assertEquals(2, malformed.exit(Duration.ofMinutes(1)), malformed.log());
+    assertTrue(malformed.log().contains("TF_CONFIG's cluster.ps: expected the addresses of the"
+        + " ps tasks"), malformed.log());
+  }
+
   @Test
   void syncWorkersTakeOneAveragedStepTogether() throws Exception {
     Path data = data(330, 16);
@@ -212,12 +256,23 @@ class ClusterTrainingTest {
   }
 
   private Task start(String name, List<String> cluster, List<String> args) throws IOException {
+    return start(name, cluster, args, null);
+  }
+
+  /** {@code train} in a JVM of its own; with {@code tfConfig}, that set as TF_CONFIG. */
+  private Task start(String name, List<String> cluster, List<String> args, String tfConfig)
+      throws IOException {
     List<String> cmd = SummaryCommandTest.inAnotherJvm("train");
     cmd.addAll(cluster);
     cmd.addAll(args);
     Path log = tmp.resolve(name + ".log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
-        .start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    pb.environment().remove("TF_CONFIG");
+    if (tfConfig != null) {
+      pb.environment().put("TF_CONFIG", tfConfig);
+    }
+    Process p = pb.start();
     started.add(p);
     return new Task(p, log);
   }
