@@ -89,6 +89,11 @@ public final class Subset implements Dataset {
   }
 
   @Override
+  public String name(int index) {
+    return base.name(indices[index]);
+  }
+
+  @Override
   public String describe() {
     return base.describe() + " (" + name + ": " + indices.length + ")";
   }

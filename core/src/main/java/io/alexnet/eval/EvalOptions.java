@@ -8,7 +8,7 @@ package io.alexnet.eval;
  * @param crops 1 (the central crop) or 10 (Section 4.1's test: the four corner and the central
  *     patches and their reflections, softmax outputs averaged)
  */
-public record EvalOptions(int batchSize, int workers, int crops) {
+public record EvalOptions(int batchSize, int workers, int crops) implements java.io.Serializable {
   /** Central crops, 64 a batch, two decoding threads. */
   public static final EvalOptions DEFAULT = new EvalOptions(64, 2, 1);
 

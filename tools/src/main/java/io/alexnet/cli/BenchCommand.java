@@ -11,6 +11,7 @@ import io.alexnet.graph.OneDnnWeightCache;
 import io.alexnet.graph.SessionConfig;
 import io.alexnet.graph.Variant;
 import io.alexnet.io.AtomicFiles;
+import io.alexnet.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

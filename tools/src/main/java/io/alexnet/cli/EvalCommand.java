@@ -9,6 +9,7 @@ import io.alexnet.eval.EvalListener;
 import io.alexnet.eval.EvalOptions;
 import io.alexnet.eval.EvalResult;
 import io.alexnet.eval.EvalShard;
+import io.alexnet.io.Json;
 import io.alexnet.runreport.ReportCollector;
 import io.alexnet.runreport.RunReport;
 import java.io.IOException;

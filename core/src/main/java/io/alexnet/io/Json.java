@@ -1,4 +1,4 @@
-package io.alexnet.cli;
+package io.alexnet.io;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,16 +9,22 @@ import java.util.Map;
 /**
  * A JSON object for {@code --json}, keys in the order put: numbers (NaN and infinities become
  * null, which JSON has no other word for), strings, booleans, nested objects and lists.
- * Anything else is written as its string.
+ * Anything else is written as its string. {@link JsonText} reads what this writes.
  */
-final class Json {
+public final class Json {
   private final Map<String, Object> fields = new LinkedHashMap<>();
 
-  Json put(String key, Object value) {
+  /**
+   * @param key the key
+   * @param value its value
+   * @return this object
+   */
+  public Json put(String key, Object value) {
     fields.put(key, value);
     return this;
   }
 
+  /** @return the object as one line of JSON */
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
@@ -89,7 +95,7 @@ final class Json {
   }
 
   /** A list of objects, for a document that holds several measurements. */
-  static List<Json> list() {
+  public static List<Json> list() {
     return new ArrayList<>();
   }
 }
