@@ -4,6 +4,7 @@ import io.alexnet.api.AlexNetException;
 import io.alexnet.eval.ConfusionReport;
 import io.alexnet.eval.EvalOptions;
 import io.alexnet.eval.EvalResult;
+import io.alexnet.eval.EvalSummary;
 import io.alexnet.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -191,28 +192,13 @@ public final class SparkMain implements Runnable {
         spark.done(session);
       }
       ConfusionReport.writeCsv(r, labels, out.resolve("confusion.csv"));
-      double[] acc = r.perClassAccuracy();
       if (json) {
-        Json perClass = new Json();
-        for (int c = 0; c < acc.length; c++) {
-          perClass.put(c < labels.size() ? labels.get(c) : Integer.toString(c), acc[c]);
-        }
-        System.out.println(new Json().put("examples", r.examples()).put("skipped", r.bad())
-            .put("crops", crops).put("top1_error", r.top1Error())
-            .put("top5_error", r.top5Error()).put("images_per_second", r.imagesPerSecond())
-            .put("seconds", r.seconds()).put("data_wait_seconds", null)
-            .put("per_class_accuracy", perClass)
+        System.out.println(EvalSummary.json(r, crops, labels)
             .put("confusion_csv", out.resolve("confusion.csv"))
             .put("predictions", out.resolve("predictions.parquet")));
         return 0;
       }
-      System.out.printf(Locale.ROOT, "%d images (%d unreadable skipped), %d crop%s: top-1 error"
-          + " %.4f, top-5 error %.4f, %.1f images/s%n", r.examples(), r.bad(), crops,
-          crops == 1 ? "" : "s", r.top1Error(), r.top5Error(), r.imagesPerSecond());
-      for (int c = 0; c < acc.length; c++) {
-        System.out.printf(Locale.ROOT, "  %-20s %s%n", c < labels.size() ? labels.get(c) : c,
-            Double.isNaN(acc[c]) ? "(no examples)" : String.format(Locale.ROOT, "%.4f", acc[c]));
-      }
+      System.out.print(EvalSummary.text(r, crops, labels));
       System.out.println("predictions: " + out.resolve("predictions.parquet"));
       System.out.println("confusion matrix: " + out.resolve("confusion.csv"));
       return 0;

@@ -9,6 +9,7 @@ import io.alexnet.eval.EvalListener;
 import io.alexnet.eval.EvalOptions;
 import io.alexnet.eval.EvalResult;
 import io.alexnet.eval.EvalShard;
+import io.alexnet.eval.EvalSummary;
 import io.alexnet.io.Json;
 import io.alexnet.runreport.ReportCollector;
 import io.alexnet.runreport.RunReport;
@@ -191,17 +192,9 @@ final class EvalCommand implements Callable<Integer> {
       Optional<Path> report, Path partialFile) throws IOException {
     ConfusionReport.writeCsv(r, labels, dir.resolve("confusion.csv"));
     boolean png = ConfusionReport.writePng(r, labels, dir.resolve("confusion.png"));
-    double[] acc = r.perClassAccuracy();
     if (json) {
-      Json j = new Json().put("examples", r.examples()).put("skipped", r.bad())
-          .put("crops", crops).put("top1_error", r.top1Error()).put("top5_error", r.top5Error())
-          .put("images_per_second", r.imagesPerSecond()).put("seconds", r.seconds())
-          .put("data_wait_seconds", r.waitSeconds());
-      Json perClass = new Json();
-      for (int c = 0; c < acc.length; c++) {
-        perClass.put(name(labels, c), acc[c]);
-      }
-      j.put("per_class_accuracy", perClass).put("confusion_csv", dir.resolve("confusion.csv"));
+      Json j = EvalSummary.json(r, crops, labels)
+          .put("confusion_csv", dir.resolve("confusion.csv"));
       report.ifPresent(p -> j.put("report", p.toAbsolutePath()));
       if (partialFile != null) {
         j.put("partial", partialFile.toAbsolutePath());
@@ -209,15 +202,9 @@ final class EvalCommand implements Callable<Integer> {
       System.out.println(j);
       return;
     }
-    System.out.printf(Locale.ROOT, "%d images (%d unreadable skipped), %d crop%s: top-1 error"
-        + " %.4f, top-5 error %.4f, %.1f images/s%n", r.examples(), r.bad(), crops,
-        crops == 1 ? "" : "s", r.top1Error(), r.top5Error(), r.imagesPerSecond());
+    System.out.print(EvalSummary.text(r, crops, labels));
     if (!Double.isNaN(r.waitSeconds())) {
       System.out.println(timeLine(r, workers));
-    }
-    for (int c = 0; c < acc.length; c++) {
-      System.out.printf(Locale.ROOT, "  %-20s %s%n", name(labels, c),
-          Double.isNaN(acc[c]) ? "(no examples)" : String.format(Locale.ROOT, "%.4f", acc[c]));
     }
     System.out.println("confusion matrix: " + dir.resolve("confusion.csv")
         + (png ? " and " + dir.resolve("confusion.png") : ""));
@@ -256,9 +243,5 @@ final class EvalCommand implements Callable<Integer> {
     }
     throw new IllegalArgumentException("--shard takes I/N with 0 <= I < N, e.g. 0/4; got '" + s
         + "'");
-  }
-
-  private static String name(List<String> labels, int c) {
-    return c < labels.size() ? labels.get(c) : Integer.toString(c);
   }
 }
