@@ -153,9 +153,7 @@ public final class Model implements AutoCloseable {
         }
         SavedModelFiles saved = SavedModelFiles.read(path, trust);
         return new Model(path, saved.settings(), saved.variables(), "SavedModel " + saved.dir());
-      } catch (IOException | UncheckedIOException e) {
-        throw new AlexNetException(e.getMessage(), e);
-      } catch (IllegalArgumentException e) {
+      } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
         throw new AlexNetException(e.getMessage(), e);
       }
     }
@@ -164,6 +162,9 @@ public final class Model implements AutoCloseable {
   /** The checkpoint folder {@code which} names in {@code run}. */
   private static Path checkpointOf(RunDir run, String which) throws IOException {
     run.properties(); // refuses a damaged run.properties, with the reason
+    if (!Files.isDirectory(run.checkpoints())) {
+      throw new IllegalArgumentException(run.dir() + " has no checkpoint yet");
+    }
     Checkpoints all = new Checkpoints(run.checkpoints(), Integer.MAX_VALUE);
     Optional<Path> found = switch (which) {
       case BEST -> all.bestOrLatest();
@@ -446,9 +447,7 @@ public final class Model implements AutoCloseable {
   public Path exportSavedModel(Path modelDir, int version) {
     try {
       return SavedModelExport.export(net, settings, modelDir, version);
-    } catch (IOException e) {
-      throw new AlexNetException(e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException e) {
       throw new AlexNetException(e.getMessage(), e);
     }
   }
@@ -464,9 +463,7 @@ public final class Model implements AutoCloseable {
     try {
       OnnxExport.write(TrainedWeights.of(net), pre, labels, file);
       return file;
-    } catch (IOException e) {
-      throw new AlexNetException(e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException e) {
       throw new AlexNetException(e.getMessage(), e);
     }
   }
