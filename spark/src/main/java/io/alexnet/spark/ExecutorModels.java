@@ -4,6 +4,8 @@ import io.alexnet.api.Model;
 import io.alexnet.data.Dataset;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * What an executor JVM opens once and shares between its tasks: each model (its graph and
@@ -25,6 +27,26 @@ final class ExecutorModels {
   /** The model at {@code path} (a run folder or a SavedModel), opened once per JVM. */
   static Model model(String path) {
     return MODELS.computeIfAbsent(path, p -> Model.load(java.nio.file.Path.of(p)));
+  }
+
+  /**
+   * What the driver reads from the model before the job: its labels, a layer's width, and
+   * whether it opens at all, so that a bad path fails before any task. In local mode the driver
+   * is the executor, so it opens the model the tasks will share instead of one more copy (each
+   * open reads and checks a few hundred MB); on a cluster it opens one for the look and closes it.
+   */
+  static <T> T inspect(SparkSession spark, String path, Function<Model, T> look) {
+    if (spark.sparkContext().isLocal()) {
+      return look.apply(model(path));
+    }
+    try (Model m = Model.load(java.nio.file.Path.of(path))) {
+      return look.apply(m);
+    }
+  }
+
+  /** The data the driver counts: in local mode the tasks' own copy, as for the model. */
+  static Dataset inspect(SparkSession spark, ImageSource source) {
+    return spark.sparkContext().isLocal() ? data(source) : source.open();
   }
 
   /** The data {@code spec} names, opened once per JVM as eval opens it. */

@@ -57,17 +57,14 @@ public final class SparkEvaluation {
   public static EvalResult run(SparkSession spark, Path model, ImageSource source,
       int partitions, EvalOptions options, Path out) {
     long start = System.nanoTime();
-    int classes;
-    int n;
-    // The driver opens both too: a bad model or data path fails here, before any task.
-    try (Model m = Model.load(model)) {
-      Dataset d = source.open();
-      // The confusion matrix is the data's classes by the data's, as eval counts it.
-      classes = d.numClasses();
-      n = d.size();
-    }
-    int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
     String modelPath = model.toAbsolutePath().toString();
+    // The driver opens both too: a bad model or data path fails here, before any task.
+    ExecutorModels.inspect(spark, modelPath, m -> m);
+    Dataset d = ExecutorModels.inspect(spark, source);
+    // The confusion matrix is the data's classes by the data's, as eval counts it.
+    int classes = d.numClasses();
+    int n = d.size();
+    int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
     org.apache.spark.sql.Dataset<ScoredImage> scored = spark.range(0, n, 1, parts)
         .mapPartitions((MapPartitionsFunction<Long, ScoredImage>) ids ->
             score(modelPath, source, options, ids), Encoders.bean(ScoredImage.class));

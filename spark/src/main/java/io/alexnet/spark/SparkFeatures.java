@@ -48,14 +48,10 @@ public final class SparkFeatures {
   public static Count run(SparkSession spark, Path model, String layer, ImageSource source,
       int partitions, EvalOptions options, Path out) {
     long start = System.nanoTime();
-    int n;
-    int width;
-    try (Model m = Model.load(model)) {
-      width = m.features(layer).width();
-      n = source.open().size();
-    }
-    int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
     String modelPath = model.toAbsolutePath().toString();
+    int width = ExecutorModels.inspect(spark, modelPath, m -> m.features(layer).width());
+    int n = ExecutorModels.inspect(spark, source).size();
+    int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
     spark.range(0, n, 1, parts)
         .mapPartitions((MapPartitionsFunction<Long, FeatureRow>) ids ->
             rows(modelPath, layer, source, options, ids), Encoders.bean(FeatureRow.class))

@@ -181,11 +181,10 @@ public final class SparkMain implements Runnable {
       }
       EvalResult r;
       List<String> labels;
-      try (io.alexnet.api.Model m = io.alexnet.api.Model.load(model)) {
-        labels = m.labels();
-      }
       SparkSession session = spark.session("eval");
       try {
+        labels = ExecutorModels.inspect(session, model.toAbsolutePath().toString(),
+            io.alexnet.api.Model::labels);
         r = SparkEvaluation.run(session, model, ImageSource.data(data, labels.size(),
             labelBase, limit), spark.partitions, options, out.resolve("predictions.parquet"));
       } finally {
