@@ -211,7 +211,7 @@ class ModelToolsTest {
 
   /** An eval's JSON without its timings and output path, which differ between runs. */
   private static String numbers(String json) {
-    return json.replaceAll("\"(images_per_second|seconds|data_wait_seconds)\":[0-9.]+,", "")
+    return json.replaceAll("\"(images_per_second|seconds|data_wait_seconds)\":[-0-9.Ee]+,", "")
         .replaceAll(",\"confusion_csv\":\"[^\"]*\"", "");
   }
 
