@@ -18,6 +18,8 @@ final class ProgressBar implements EvalListener, Features.Listener {
   private String what;
   private int total = -1;
   private long start;
+  /** When the bar last heard of progress, or was made or relabelled. */
+  private long last = System.nanoTime();
   private int tenths;
   private boolean drawn;
 
@@ -37,19 +39,24 @@ final class ProgressBar implements EvalListener, Features.Listener {
     done();
     what = label;
     total = -1;
+    last = System.nanoTime();
     return this;
   }
 
   @Override
   public synchronized void progress(int done, int of) {
+    long now = System.nanoTime();
     if (of != total) {
       done();
       total = of;
-      start = System.nanoTime();
+      // A pass first heard of after its first batch began when the bar last heard anything;
+      // starting its clock now would report that batch at millions of images/s.
+      start = done == 0 ? now : last;
       tenths = 0;
     }
+    last = now;
     int whole = Math.max(1, total);
-    double secs = (System.nanoTime() - start) / 1e9;
+    double secs = (now - start) / 1e9;
     double rate = done / Math.max(secs, 1e-9);
     double left = (whole - done) / Math.max(rate, 1e-9);
     String numbers = String.format(Locale.ROOT, "%,d/%,d images, %.1f images/s, ETA %s", done,

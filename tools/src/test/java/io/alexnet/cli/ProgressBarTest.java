@@ -41,4 +41,24 @@ class ProgressBarTest {
     assertTrue(lines[0].contains("eval: 10/10 images"), lines[0]);
     assertTrue(lines[1].contains("report: neighbours: 4/4 images"), lines[1]);
   }
+
+  /**
+   * A pass first heard of after its first batch is timed from when the bar last heard anything:
+   * 64 images 50 ms or more after the label read at most 64 / 0.05 = 1,280 images/s, where a clock
+   * started at the first report printed millions.
+   */
+  @Test
+  void aPassFirstHeardAfterItsFirstBatchGetsAnHonestRate() throws InterruptedException {
+    ByteArrayOutputStream pipe = new ByteArrayOutputStream();
+    ProgressBar b = new ProgressBar(new PrintStream(pipe, true), "eval", false);
+    b.next("report: neighbours");
+    Thread.sleep(50);
+    b.progress(64, 250);
+    String line = pipe.toString().strip();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("images, ([0-9.]+) images/s")
+        .matcher(line);
+    assertTrue(m.find(), line);
+    double rate = Double.parseDouble(m.group(1));
+    assertTrue(rate > 0 && rate <= 1280, line);
+  }
 }
