@@ -4,7 +4,7 @@ import io.alexnet.cluster.WorkerRole;
 import io.alexnet.data.Dataset;
 import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.ModelConfig;
-import io.alexnet.graph.SessionConfig;
+import io.alexnet.runtime.SessionOptions;
 import io.alexnet.train.StopRequest;
 import io.alexnet.train.TrainConfig;
 import io.alexnet.train.TrainingListener;
@@ -13,14 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.tensorflow.proto.ConfigProto;
 
 /**
  * What {@link Training#fit} trains: the data, the model, the recipe and where the run goes,
  * and how it starts (afresh, resumed, or from another model's weights). Build with {@link
  * #builder}; everything but the data and the folder has a default (the paper's model and
  * recipe, a 5% hold-out for validation, pixels 0..255 minus the mean, this machine's devices).
- * What few programs need (TensorFlow's session settings, a cluster task) is in {@link
+ * What few programs need (a cluster task, the name the run records for its data) is in {@link
  * Advanced}.
  *
  * @param trainData the training images, before the hold-out
@@ -44,6 +43,8 @@ import org.tensorflow.proto.ConfigProto;
  * @param initFrom a run or SavedModel whose weights and pre-processing the run starts from
  * @param frozen layers that keep their weights (with {@link #initFrom}, or a resumed such run)
  * @param stop lets another thread stop the run after a step, with a checkpoint saved there
+ * @param session threads, virtual devices and precision of the training session (a resumed
+ *     run keeps its own precision unless this one says float32 or mixed)
  * @param advanced the settings few programs need
  */
 public record FitOptions(Dataset trainData, Path runDir, ModelConfig model, TrainConfig recipe,
@@ -51,7 +52,7 @@ public record FitOptions(Dataset trainData, Path runDir, ModelConfig model, Trai
     boolean unitVariance, boolean randomCrops, boolean flips, boolean colourPca,
     int statsImages, boolean logs, List<TrainingListener> listeners, List<DevicePlan> devices,
     boolean resume, Optional<Path> initFrom, Set<String> frozen, Optional<StopRequest> stop,
-    Advanced advanced) {
+    SessionOptions session, Advanced advanced) {
 
   /**
    * @param trainData the training images (a validation share is held out of them unless
@@ -66,33 +67,22 @@ public record FitOptions(Dataset trainData, Path runDir, ModelConfig model, Trai
   /**
    * The settings few programs need.
    *
-   * @param session TensorFlow's session settings (threads, virtual CPU devices)
    * @param cluster this process's task in a cluster run, if it is one: it trains on its shard
    *     of the data (examples task, task + workers, ...), and only the chief (task 0) writes
    *     the run's checkpoints
    * @param dataName what run.properties records as the data, so that reports and evaluations
    *     can open it again (a command line's --data; default: the data's description)
    */
-  public record Advanced(ConfigProto session, Optional<WorkerRole> cluster,
-      Optional<String> dataName) {
-    /** This machine's devices and threads, one process, the data's own description. */
-    public static final Advanced DEFAULT = new Advanced(SessionConfig.defaults(),
-        Optional.empty(), Optional.empty());
-
-    /**
-     * @param c TensorFlow's session settings
-     * @return these settings with that session
-     */
-    public Advanced withSession(ConfigProto c) {
-      return new Advanced(c, cluster, dataName);
-    }
+  public record Advanced(Optional<WorkerRole> cluster, Optional<String> dataName) {
+    /** One process, the data's own description. */
+    public static final Advanced DEFAULT = new Advanced(Optional.empty(), Optional.empty());
 
     /**
      * @param r this process's task in a cluster
      * @return these settings with that task
      */
     public Advanced withCluster(WorkerRole r) {
-      return new Advanced(session, Optional.of(r), dataName);
+      return new Advanced(Optional.of(r), dataName);
     }
 
     /**
@@ -100,7 +90,7 @@ public record FitOptions(Dataset trainData, Path runDir, ModelConfig model, Trai
      * @return these settings with that name
      */
     public Advanced withDataName(String name) {
-      return new Advanced(session, cluster, Optional.of(name));
+      return new Advanced(cluster, Optional.of(name));
     }
   }
 
@@ -126,6 +116,7 @@ public record FitOptions(Dataset trainData, Path runDir, ModelConfig model, Trai
     private Path initFrom;
     private Set<String> frozen = Set.of();
     private StopRequest stop;
+    private SessionOptions session = SessionOptions.DEFAULT;
     private Advanced advanced = Advanced.DEFAULT;
 
     private Builder(Dataset trainData, Path runDir) {
@@ -317,7 +308,19 @@ public record FitOptions(Dataset trainData, Path runDir, ModelConfig model, Trai
     }
 
     /**
-     * The settings few programs need: session, cluster task, the data's name.
+     * The session's threads, virtual devices and precision (default: all cores, one CPU
+     * device, auto precision: mixed where the machine computes in 16 bits natively).
+     *
+     * @param o the session options
+     * @return this builder
+     */
+    public Builder session(SessionOptions o) {
+      session = o;
+      return this;
+    }
+
+    /**
+     * The settings few programs need: cluster task, the data's name.
      *
      * @param a the advanced settings; start from {@link Advanced#DEFAULT}
      * @return this builder
@@ -335,7 +338,7 @@ public record FitOptions(Dataset trainData, Path runDir, ModelConfig model, Trai
           validationFraction, validationLimit, unitVariance, randomCrops, flips, colourPca,
           statsImages, logs, List.copyOf(listeners),
           devices != null ? List.copyOf(devices) : List.of(m.devices()), resume,
-          Optional.ofNullable(initFrom), frozen, Optional.ofNullable(stop), advanced);
+          Optional.ofNullable(initFrom), frozen, Optional.ofNullable(stop), session, advanced);
     }
   }
 }

@@ -12,6 +12,9 @@ import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.OneDnnWeightCache;
 import io.alexnet.graph.Param;
 import io.alexnet.report.CsvLogger;
+import io.alexnet.runtime.Arithmetic;
+import io.alexnet.runtime.Precision;
+import io.alexnet.runtime.SessionOptions;
 import io.alexnet.report.TensorBoardLogger;
 import io.alexnet.report.TrainingPlot;
 import io.alexnet.store.RunDir;
@@ -59,10 +62,13 @@ public final class Training {
     private final Dataset train;
     private final Dataset validation;
     private final String origin;
+    private final SessionOptions session;
+    private final Arithmetic arithmetic;
+    private final String precisionNote;
 
     private Prepared(FitOptions options, RunDir run, ModelConfig model, Preprocessor pre,
         Augmentation augmentation, FineTuning fineTuning, Dataset train, Dataset validation,
-        String origin) {
+        String origin, SessionOptions session, Arithmetic arithmetic, String precisionNote) {
       this.options = options;
       this.run = run;
       this.model = model;
@@ -72,6 +78,29 @@ public final class Training {
       this.train = train;
       this.validation = validation;
       this.origin = origin;
+      this.session = session;
+      this.arithmetic = arithmetic;
+      this.precisionNote = precisionNote;
+    }
+
+    /**
+     * What the training step computes in on this machine (auto already decided).
+     *
+     * @return float32, or the kind of mixed precision
+     */
+    public Arithmetic arithmetic() {
+      return arithmetic;
+    }
+
+    /**
+     * The precision in words, with why it was chosen: "mixed (bfloat16 compute through
+     * oneDNN, float32 variables; auto on this machine)".
+     *
+     * @return one line
+     */
+    public String precision() {
+      return arithmetic.precision().label() + " (" + arithmetic.description() + "; "
+          + precisionNote + ")";
     }
 
     /**
@@ -140,7 +169,7 @@ public final class Training {
       FitOptions.Advanced advanced = options.advanced();
       Trainer.Builder b = Trainer.builder(model, options.recipe(), train, validation, pre)
           .replicas(devices).augmentation(augmentation).checkpoints(run.checkpoints())
-          .session(advanced.session()).fineTuning(fineTuning);
+          .session(session).fineTuning(fineTuning);
       advanced.cluster().ifPresent(b::cluster);
       try {
         if (options.logs()) {
@@ -223,6 +252,8 @@ public final class Training {
           + " at its random start would never learn");
     }
     Set<String> frozen = FineTuning.checked(o.frozen());
+    // Decided before anything is written: mixed precision where it is not native is refused.
+    SessionPlan plan = sessionPlan(o.session(), resume ? run.precision() : Optional.empty());
     Dataset train = o.trainData();
     Dataset val;
     if (o.validation().isPresent()) {
@@ -303,7 +334,41 @@ public final class Training {
     Preprocessor pre = new Preprocessor(m.imageSize(), stats.mean(), scale, order);
     Augmentation aug = new Augmentation(o.randomCrops(), o.flips(),
         o.colourPca() ? stats.pca() : null);
-    return new Prepared(o, run, m, pre, aug, fineTuning, train, val, origin);
+    if (run.exists()) {
+      run.recordPrecision(plan.arithmetic());
+    }
+    return new Prepared(o, run, m, pre, aug, fineTuning, train, val, origin, plan.session(),
+        plan.arithmetic(), plan.note());
+  }
+
+  /** The session a run trains with, its arithmetic, and why that precision. */
+  private record SessionPlan(SessionOptions session, Arithmetic arithmetic, String note) {}
+
+  /**
+   * Auto keeps a resumed run's precision; float32 or mixed asked for explicitly wins, and the
+   * note says that it changed. Mixed on a machine that cannot compute it natively is refused.
+   */
+  static SessionPlan sessionPlan(SessionOptions asked, Optional<Precision> saved) {
+    Precision p = asked.precision();
+    String note;
+    if (p == Precision.AUTO && saved.isPresent()) {
+      p = saved.get();
+      note = "as the run trained so far";
+    } else if (p == Precision.AUTO) {
+      note = "auto on this machine: " + io.alexnet.runtime.Machine.current().describe();
+    } else if (saved.isPresent() && saved.get() != p) {
+      note = "as asked; the run trained in " + saved.get().label() + " so far";
+    } else {
+      note = "as asked";
+    }
+    SessionOptions session = asked.withPrecision(p);
+    try {
+      return new SessionPlan(session, session.arithmetic(), note);
+    } catch (IllegalArgumentException e) {
+      throw new AlexNetException(e.getMessage() + (saved.isPresent() && asked.precision()
+          == Precision.AUTO ? " (the run trained in " + saved.get().label() + " so far: resume"
+          + " it in float32 to go on here)" : ""), e);
+    }
   }
 
   /**

@@ -11,10 +11,15 @@ import io.alexnet.graph.Variant;
 import io.alexnet.graph.WeightInit;
 import io.alexnet.io.AtomicFiles;
 import io.alexnet.io.PropertiesFile;
+import io.alexnet.runtime.Arithmetic;
+import io.alexnet.runtime.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -34,6 +39,10 @@ public record RunDir(Path dir) {
   public static final String LABELS = "labels.txt";
   public static final String STATS = "data-stats.bin";
   public static final String CHECKPOINTS = "checkpoints";
+  /** run.properties key: the precision the run trains in (float32 or mixed). */
+  public static final String PRECISION = "session.precision";
+  /** run.properties key: what that precision computes in on the run's machine. */
+  public static final String ARITHMETIC = "session.arithmetic";
 
   public Path checkpoints() {
     return dir.resolve(CHECKPOINTS);
@@ -103,7 +112,7 @@ public record RunDir(Path dir) {
   }
 
   /** Adds {@code extra} to run.properties (where a run came from, say), keeping the rest. */
-  public void annotate(java.util.Map<String, String> extra) throws IOException {
+  public void annotate(Map<String, String> extra) throws IOException {
     Properties p = properties();
     extra.forEach(p::setProperty);
     PropertiesFile.write(dir.resolve(PROPERTIES), p);
@@ -151,6 +160,22 @@ public record RunDir(Path dir) {
         (float) p.decimal("model.lrn.alpha", d.alpha()),
         (float) p.decimal("model.lrn.beta", d.beta()),
         Boolean.parseBoolean(p.text("model.lrn.across_towers", "false")));
+  }
+
+  /**
+   * The precision the run last trained in; empty for runs that predate the setting (they
+   * trained in float32) and for imported models.
+   */
+  public Optional<Precision> precision() throws IOException {
+    PropertiesFile p = file();
+    return p.has(PRECISION) ? Optional.of(p.parsed(PRECISION, null, Precision::parse))
+        : Optional.empty();
+  }
+
+  /** Records the precision the run trains in from now on. */
+  public void recordPrecision(Arithmetic a) throws IOException {
+    annotate(Map.of(PRECISION, a.precision().label(),
+        ARITHMETIC, a.name().toLowerCase(Locale.ROOT)));
   }
 
   public ChannelOrder channelOrder() throws IOException {

@@ -151,7 +151,7 @@ public final class AlexNet implements TrainingNetwork {
     this.imagesDefault = imagesDefault;
     this.config = config;
     this.mode = mode;
-    this.type = config.precision().type();
+    this.type = config.floatType().type();
     this.towers = config.variant().towers();
     List<Tower> ts = new ArrayList<>();
     for (int t = 0; t < towers; t++) {

@@ -8,16 +8,16 @@ import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
 
 /**
- * Copies between Java arrays and tensors in the network's precision. The caller owns (and
+ * Copies between Java arrays and tensors in the network's float type. The caller owns (and
  * closes) every tensor returned.
  */
 public final class HostTensors {
   private HostTensors() {}
 
-  /** A float tensor of the given precision holding {@code values} (row-major). */
-  public static Tensor of(Precision precision, Shape shape, double[] values) {
+  /** A float tensor of the given type holding {@code values} (row-major). */
+  public static Tensor of(FloatType type, Shape shape, double[] values) {
     check(shape, values.length);
-    if (precision == Precision.FLOAT64) {
+    if (type == FloatType.FLOAT64) {
       return TFloat64.tensorOf(shape, DataBuffers.of(values, true, false));
     }
     float[] f = new float[values.length];

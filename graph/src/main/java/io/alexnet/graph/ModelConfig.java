@@ -9,7 +9,7 @@ package io.alexnet.graph;
  * @param imageSize input height and width; 227 makes conv1's stride-4 11x11 kernels give 55x55
  * @param width multiplier on every layer's kernels and units: 1 is the paper, less makes the
  *     small models the tests train
- * @param precision float32, or float64 for gradient checks
+ * @param floatType the graph's values: float32, or float64 for gradient checks
  * @param init how weights are drawn
  * @param hiddenBias the bias of conv2, conv4, conv5, fc6 and fc7 (Section 5: 1, "to accelerate
  *     the early stages of learning by providing the ReLUs with positive inputs"); the others
@@ -23,7 +23,7 @@ public record ModelConfig(
     int classes,
     int imageSize,
     double width,
-    Precision precision,
+    FloatType floatType,
     WeightInit init,
     double hiddenBias,
     long seed,
@@ -67,7 +67,7 @@ public record ModelConfig(
         .classes(classes)
         .imageSize(imageSize)
         .width(width)
-        .precision(precision)
+        .floatType(floatType)
         .init(init)
         .hiddenBias(hiddenBias)
         .seed(seed)
@@ -81,7 +81,7 @@ public record ModelConfig(
     private int classes = 1000;
     private int imageSize = 227;
     private double width = 1.0;
-    private Precision precision = Precision.FLOAT32;
+    private FloatType floatType = FloatType.FLOAT32;
     private WeightInit init = WeightInit.PAPER;
     private double hiddenBias = 1.0;
     private long seed = 1;
@@ -108,8 +108,8 @@ public record ModelConfig(
       return this;
     }
 
-    public Builder precision(Precision p) {
-      precision = p;
+    public Builder floatType(FloatType t) {
+      floatType = t;
       return this;
     }
 
@@ -140,7 +140,7 @@ public record ModelConfig(
 
     public ModelConfig build() {
       return new ModelConfig(
-          variant, classes, imageSize, width, precision, init, hiddenBias, seed, devices, lrn);
+          variant, classes, imageSize, width, floatType, init, hiddenBias, seed, devices, lrn);
     }
   }
 }

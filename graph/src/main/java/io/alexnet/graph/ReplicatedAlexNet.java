@@ -50,7 +50,7 @@ public final class ReplicatedAlexNet implements TrainingNetwork {
       List<String> variableDevices) {
     this.graph = g;
     Ops tf = Ops.create(g);
-    Class<TFloating> type = config.precision().type();
+    Class<TFloating> type = config.floatType().type();
     int s = config.imageSize(), r = plans.size();
     images = tf.withName(AlexNet.IMAGES).placeholder(type, Placeholder.shape(Shape.of(-1, s, s, 3)));
     labels = tf.withName(AlexNet.LABELS).placeholder(TInt32.class,

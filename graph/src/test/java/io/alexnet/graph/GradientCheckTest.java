@@ -39,7 +39,7 @@ class GradientCheckTest {
   /** The model checked: the paper's, small and in float64. */
   ModelConfig config() {
     return ModelConfig.builder().width(0.1).imageSize(67).classes(5)
-        .precision(Precision.FLOAT64).init(WeightInit.HE).hiddenBias(0.1).seed(3).build();
+        .floatType(FloatType.FLOAT64).init(WeightInit.HE).hiddenBias(0.1).seed(3).build();
   }
 
   @BeforeAll
@@ -54,7 +54,7 @@ class GradientCheckTest {
 
     Random rnd = new Random(17);
     // Inputs large enough that LRN's denominator departs from k: its gradient then matters.
-    feeds.add(HostTensors.of(Precision.FLOAT64, Shape.of(BATCH, 67, 67, 3),
+    feeds.add(HostTensors.of(FloatType.FLOAT64, Shape.of(BATCH, 67, 67, 3),
         rnd.doubles(BATCH * 67 * 67 * 3, -20, 20).toArray()));
     feeds.add(HostTensors.of(Shape.of(BATCH), new int[] {0, 3, 4}));
     feeds.add(TBool.scalarOf(true));
@@ -64,7 +64,7 @@ class GradientCheckTest {
       for (int i = 0; i < mask.length; i++) {
         mask[i] = rnd.nextBoolean() ? 1 : 0;
       }
-      feeds.add(HostTensors.of(Precision.FLOAT64, Shape.of(BATCH, n), mask));
+      feeds.add(HostTensors.of(FloatType.FLOAT64, Shape.of(BATCH, n), mask));
     }
   }
 
@@ -86,7 +86,7 @@ class GradientCheckTest {
   }
 
   double lossWith(Param p, double[] w) {
-    try (Tensor t = HostTensors.of(Precision.FLOAT64, p.shape(), w);
+    try (Tensor t = HostTensors.of(FloatType.FLOAT64, p.shape(), w);
         Result r = runner().feed(p.output(), t).fetch(net.loss()).run()) {
       return HostTensors.doubles(r.get(0))[0];
     }

@@ -23,7 +23,7 @@ class GroupedConvTest {
   @Test
   void groupedConvolutionEqualsAFullConvolutionWithBlockDiagonalKernel() {
     ModelConfig cfg = ModelConfig.builder().width(0.25).imageSize(67)
-        .precision(Precision.FLOAT64).init(WeightInit.HE).build();
+        .floatType(FloatType.FLOAT64).init(WeightInit.HE).build();
     double[] in, wA, wB, bA, bB, outA, outB;
     long[] inShape, wShape;
     try (Graph g = new Graph()) {
@@ -41,8 +41,8 @@ class GroupedConvTest {
       double[] xa = rnd.doubles(Shape.of(inShape).size(), 0, 1).toArray();
       double[] xb = rnd.doubles(Shape.of(inShape).size(), 0, 1).toArray();
       try (Session s = new Session(g);
-          Tensor ta = HostTensors.of(Precision.FLOAT64, Shape.of(inShape), xa);
-          Tensor tb = HostTensors.of(Precision.FLOAT64, Shape.of(inShape), xb);
+          Tensor ta = HostTensors.of(FloatType.FLOAT64, Shape.of(inShape), xa);
+          Tensor tb = HostTensors.of(FloatType.FLOAT64, Shape.of(inShape), xb);
           Result r = s.runner().feed(pool1.get(0), ta).feed(pool1.get(1), tb)
               .fetch(conv2.get(0)).fetch(conv2.get(1)).fetch(pwA.output()).fetch(pwB.output())
               .fetch(pbA.output()).fetch(pbB.output()).run()) {

@@ -57,7 +57,7 @@ class LrnTest {
       double[] a = new Random(11).doubles(shape.size(), 0, 150).toArray();
       double[] want = paperLrn(a, channels, 2, 5, 1e-4, 0.75);
       try (Session s = new Session(g);
-          Tensor in = HostTensors.of(Precision.FLOAT32, shape, a);
+          Tensor in = HostTensors.of(FloatType.FLOAT32, shape, a);
           Result r = s.runner().feed(lrn.input(), in).fetch(lrn.output()).run()) {
         double[] got = HostTensors.doubles(r.get(0));
         double worst = 0;
@@ -133,7 +133,7 @@ class LrnTest {
       Shape shape = Shape.of(4, d[1], d[2], d[3]);
       double[] a = new Random(13).doubles(shape.size(), 0, 150).toArray();
       try (Session s = new Session(g);
-          Tensor in = HostTensors.of(Precision.FLOAT32, shape, a);
+          Tensor in = HostTensors.of(FloatType.FLOAT32, shape, a);
           Result r = s.runner().feed(lrn.input(), in).fetch(lrn.output()).fetch(reference)
               .run()) {
         double[] ours = HostTensors.doubles(r.get(0)), theirs = HostTensors.doubles(r.get(1));
@@ -179,8 +179,8 @@ class LrnTest {
     double[] up = rnd.doubles(shape.size(), -1, 1).toArray();
     double[] want = paperLrnGradient(a, up, channels, 2, 5, 1e-4, 0.75);
     try (Session s = new Session(g);
-        Tensor in = HostTensors.of(Precision.FLOAT32, shape, a);
-        Tensor u = HostTensors.of(Precision.FLOAT32, shape, up);
+        Tensor in = HostTensors.of(FloatType.FLOAT32, shape, a);
+        Tensor u = HostTensors.of(FloatType.FLOAT32, shape, up);
         Result r = s.runner().feed(input, in).feed(upstream, u).fetch(dx).run()) {
       double[] got = HostTensors.doubles(r.get(0));
       double worst = 0, scale = 0;

@@ -1,5 +1,7 @@
 package io.alexnet.graph;
 
+import io.alexnet.runtime.Precision;
+import io.alexnet.runtime.SessionOptions;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
@@ -57,8 +59,8 @@ class PlacementTest {
       List<Output<?>> grads = LrnAwareGradients.ofLoss(g, net);
       Random rnd = new Random(4);
       List<Tensor> owned = new ArrayList<>();
-      try (Session s = new Session(g, SessionConfig.create(virtualCpus, 0, 0))) {
-        Tensor images = HostTensors.of(Precision.FLOAT32, Shape.of(BATCH, 67, 67, 3),
+      try (Session s = new Session(g, new SessionOptions(0, 0, virtualCpus, Precision.FLOAT32).configProto())) {
+        Tensor images = HostTensors.of(FloatType.FLOAT32, Shape.of(BATCH, 67, 67, 3),
             rnd.doubles(BATCH * 67 * 67 * 3, -1, 1).toArray());
         owned.add(images);
         Tensor labels = HostTensors.of(Shape.of(BATCH), new int[] {0, 1, 2, 5});
@@ -149,7 +151,7 @@ class PlacementTest {
       AlexNet net = AlexNet.build(built, cfg, AlexNet.Mode.TRAIN);
       List<Output<?>> grads = LrnAwareGradients.ofLoss(built, net);
       try (Graph g = GradientPlacement.placed(built, LrnAwareGradients.PREFIX);
-          Session s = new Session(g, SessionConfig.create(2, 0, 0));
+          Session s = new Session(g, new SessionOptions(0, 0, 2, Precision.FLOAT32).configProto());
           Tensor images = HostTensors.of(Shape.of(BATCH, 67, 67, 3), x);
           Tensor labels = HostTensors.of(Shape.of(BATCH), new int[] {0, 1, 2, 5})) {
         Session.Runner r = s.runner().feed(net.images().name(), images)

@@ -1,5 +1,7 @@
 package io.alexnet.graph;
 
+import io.alexnet.runtime.Precision;
+import io.alexnet.runtime.SessionOptions;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
@@ -37,7 +39,7 @@ class ReplicatedAlexNetTest {
     }
     int[] y = rnd.ints(batch, 0, 6).toArray();
     List<Output<?>> grads = net.addGradients();
-    try (Session s = new Session(g, SessionConfig.create(virtualCpus, 0, 0));
+    try (Session s = new Session(g, new SessionOptions(0, 0, virtualCpus, Precision.FLOAT32).configProto());
         Tensor images = HostTensors.of(Shape.of(batch, 67, 67, 3), x);
         Tensor labels = HostTensors.of(Shape.of(batch), y)) {
       Session.Runner r = s.runner().feed(net.images(), images).feed(net.labels(), labels)
@@ -103,7 +105,7 @@ class ReplicatedAlexNetTest {
       assertEquals(4, averaging.size(), "averaging ran on " + averaging);
       assertEquals(4, new HashSet<>(net.homes().values()).size());
       // Evaluation feeds images only.
-      try (Session sess = new Session(g, SessionConfig.create(4, 0, 0));
+      try (Session sess = new Session(g, new SessionOptions(0, 0, 4, Precision.FLOAT32).configProto());
           Tensor images = HostTensors.of(Shape.of(3, 67, 67, 3), new float[3 * 67 * 67 * 3]);
           Result r = sess.runner().feed(net.images(), images).fetch(net.probabilities()).run()) {
         assertEquals(Shape.of(3, 6), r.get(0).shape());

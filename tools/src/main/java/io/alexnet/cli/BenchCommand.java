@@ -8,7 +8,7 @@ import io.alexnet.bench.Timing;
 import io.alexnet.graph.AlexNet;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.OneDnnWeightCache;
-import io.alexnet.graph.SessionConfig;
+import io.alexnet.runtime.SessionOptions;
 import io.alexnet.graph.Variant;
 import io.alexnet.io.AtomicFiles;
 import io.alexnet.io.Json;
@@ -114,7 +114,8 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private int measure(Model served) throws Exception {
-    ConfigProto config = SessionConfig.create(virtualCpus, threads, interThreads);
+    ConfigProto config = new SessionOptions(threads, interThreads, virtualCpus,
+        io.alexnet.runtime.Precision.FLOAT32).configProto();
     Variant v = Variant.parse(variant);
     ModelConfig model = ModelConfig.builder().variant(v).classes(classes)
         .devices(DevicePlan.plans(devices, v, 1, Devices.gpuCount()).get(0)).build();

@@ -14,8 +14,9 @@ import io.alexnet.data.Dataset;
 import io.alexnet.graph.AlexNet;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.ModelSummary;
-import io.alexnet.graph.SessionConfig;
 import io.alexnet.report.CsvLogger;
+import io.alexnet.runtime.Precision;
+import io.alexnet.runtime.SessionOptions;
 import io.alexnet.report.ProgressPrinter;
 import io.alexnet.report.TrainingPlot;
 import io.alexnet.runreport.RunReport;
@@ -31,7 +32,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.tensorflow.Graph;
-import org.tensorflow.proto.ConfigProto;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -156,13 +156,7 @@ final class TrainCommand implements Callable<Integer> {
       description = "Image decoding threads. Default: ${DEFAULT-VALUE}.")
   int workers;
 
-  @Option(names = "--threads", defaultValue = "0",
-      description = "TensorFlow intra-op threads (0: all cores).")
-  int threads;
-
-  @Option(names = "--virtual-cpus", defaultValue = "1",
-      description = "Split the CPU into N TensorFlow devices (for --devices /device:CPU:1).")
-  int virtualCpus;
+  @Mixin SessionFlags session;
 
   @Option(names = "--label-base", defaultValue = "1",
       description = "First class id in TFRecord image/class/label (TF's ImageNet tooling: 1)."
@@ -255,11 +249,11 @@ final class TrainCommand implements Callable<Integer> {
         .momentum(momentum).weightDecay(weightDecay).milestones(parseSchedule(schedule))
         .patience(patience).maxCuts(maxCuts).logEvery(logEvery).checkpointEvery(checkpointEvery)
         .keep(keep).workers(workers).valEvery(valEvery).build();
-    ConfigProto sessionConfig = SessionConfig.create(virtualCpus, threads, 0);
-    FitOptions.Advanced advanced = FitOptions.Advanced.DEFAULT.withSession(sessionConfig)
-        .withDataName(data);
+    SessionOptions sessionOptions = session.options();
+    FitOptions.Advanced advanced = FitOptions.Advanced.DEFAULT.withDataName(data);
     if (spec != null) {
-      ClusterServer server = ClusterServer.start(spec, ClusterSpec.WORKER, task, sessionConfig);
+      ClusterServer server = ClusterServer.start(spec, ClusterSpec.WORKER, task,
+          sessionOptions.configProto());
       WorkerRole role = new WorkerRole(spec, task, sync, server.target(),
           java.time.Duration.ofSeconds(clusterTimeout));
       advanced = advanced.withCluster(role);
@@ -274,7 +268,7 @@ final class TrainCommand implements Callable<Integer> {
         .statsImages(statsImages).listener(new ProgressPrinter(System.err, epochs))
         .resume(resume).frozen(freezeUntil != null ? FineTuning.upTo(freezeUntil)
             : freeze != null ? Set.of(freeze.split(",")) : Set.of())
-        .stopRequest(stop).advanced(advanced);
+        .stopRequest(stop).session(sessionOptions).advanced(advanced);
     if (valData != null) {
       options.validation(DataSources.open(valData, true, tfClasses, labelBase));
     }
@@ -285,6 +279,7 @@ final class TrainCommand implements Callable<Integer> {
     System.out.println("training data:   " + prepared.train().describe());
     System.out.println("validation data: " + prepared.validation().describe());
     System.out.println(prepared.origin());
+    System.out.println("precision: " + prepared.precision());
     ModelConfig m = prepared.model();
     try (Graph g = new Graph()) {
       System.out.print(ModelSummary.of(AlexNet.build(g, m, AlexNet.Mode.INFERENCE)));
@@ -353,7 +348,7 @@ final class TrainCommand implements Callable<Integer> {
   /** A ps task: serves the variables to the workers until the process is killed. */
   private int servePs(ClusterSpec spec) {
     ClusterServer server = ClusterServer.start(spec, ClusterSpec.PS, task,
-        SessionConfig.create(1, threads, 0));
+        session.options().withVirtualCpus(1).withPrecision(Precision.FLOAT32).configProto());
     System.out.println("ps task " + task + " of " + spec.count(ClusterSpec.PS) + " serving on "
         + server.address() + " for cluster " + spec + "; it holds variables for the workers and"
         + " runs until killed (Ctrl-C). Only on a trusted network: the port takes commands from"

@@ -16,10 +16,11 @@ import io.alexnet.graph.AlexNet;
 import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.HostTensors;
 import io.alexnet.graph.ModelConfig;
-import io.alexnet.graph.Precision;
+import io.alexnet.graph.FloatType;
 import io.alexnet.graph.ReplicatedAlexNet;
-import io.alexnet.graph.SessionConfig;
 import io.alexnet.io.PropertiesFile;
+import io.alexnet.runtime.Arithmetic;
+import io.alexnet.runtime.SessionOptions;
 import io.alexnet.store.Checkpoints;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -63,6 +64,7 @@ public final class Trainer implements AutoCloseable {
   private final List<TrainingListener> listeners;
   private final int replicaCount;
   private final Role role;
+  private final Arithmetic arithmetic;
 
   private final TrainingGraph built;
   private final TrainingGraph.Handles handles;
@@ -93,7 +95,7 @@ public final class Trainer implements AutoCloseable {
     private List<DevicePlan> replicas;
     private Augmentation augmentation = Augmentation.NONE;
     private Path checkpoints = Path.of("checkpoints");
-    private ConfigProto session = SessionConfig.defaults();
+    private SessionOptions session = SessionOptions.DEFAULT;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private FineTuning fineTuning = FineTuning.NONE;
     private WorkerRole worker;
@@ -128,9 +130,9 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
-    /** TensorFlow's session settings (threads, virtual devices). */
-    public Builder session(ConfigProto c) {
-      session = c;
+    /** The session's threads, virtual devices and precision. */
+    public Builder session(SessionOptions o) {
+      session = o;
       return this;
     }
 
@@ -179,11 +181,12 @@ public final class Trainer implements AutoCloseable {
     this.listeners = List.copyOf(b.listeners);
     this.replicaCount = replicas.size();
     this.role = b.worker == null ? new Local() : new ClusterWorker(b.worker);
+    this.arithmetic = b.session.arithmetic();
     this.built = TrainingGraph.build(model, replicas, recipe, fineTuning,
         Optional.ofNullable(b.worker));
     this.handles = built.handles();
     try {
-      this.session = role.open(built.graph(), b.session);
+      this.session = role.open(built.graph(), b.session.configProto(arithmetic));
     } catch (RuntimeException e) {
       built.close();
       throw e;
@@ -198,7 +201,7 @@ public final class Trainer implements AutoCloseable {
       throw new IllegalArgumentException("a batch of " + recipe.batchSize() + " does not split"
           + " into " + replicas.size() + " equal replica slices");
     }
-    if (model.precision() != Precision.FLOAT32) {
+    if (model.floatType() != FloatType.FLOAT32) {
       throw new IllegalArgumentException("training runs in float32");
     }
     if (train.numClasses() > model.classes()) {
@@ -214,6 +217,11 @@ public final class Trainer implements AutoCloseable {
 
   public Session session() {
     return session;
+  }
+
+  /** What the step computes in: float32, or a mixed precision's 16-bit kind. */
+  public Arithmetic arithmetic() {
+    return arithmetic;
   }
 
   /**
@@ -687,7 +695,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   private void setLearningRate(double rate) {
-    try (Tensor t = HostTensors.of(Precision.FLOAT32, Shape.scalar(), new double[] {rate})) {
+    try (Tensor t = HostTensors.of(FloatType.FLOAT32, Shape.scalar(), new double[] {rate})) {
       session.runner().feed(handles.newLearningRate(), t)
           .addTarget(handles.setLearningRate()).run();
     }

@@ -42,7 +42,7 @@ class PaperSgdTest {
         double[] rates = {0.01, 0.01, 0.001};
         for (int step = 0; step < 3; step++) {
           double lr = rates[step];
-          try (Tensor t = HostTensors.of(io.alexnet.graph.Precision.FLOAT32, Shape.scalar(),
+          try (Tensor t = HostTensors.of(io.alexnet.graph.FloatType.FLOAT32, Shape.scalar(),
               new double[] {lr})) {
             s.runner().feed(sgd.newLearningRate(), t).addTarget(sgd.setLearningRateOp()).run();
           }

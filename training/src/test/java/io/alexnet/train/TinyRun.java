@@ -6,7 +6,8 @@ import io.alexnet.data.FashionMnist;
 import io.alexnet.data.Synthetic;
 import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.ModelConfig;
-import io.alexnet.graph.SessionConfig;
+import io.alexnet.runtime.Precision;
+import io.alexnet.runtime.SessionOptions;
 import io.alexnet.graph.Variant;
 import io.alexnet.graph.WeightInit;
 import io.alexnet.store.RunDir;
@@ -49,7 +50,7 @@ public final class TinyRun {
         : List.of(model.devices());
     try (Trainer t = Trainer.builder(model, c, train, test, start.preprocessor(size))
         .replicas(plans).augmentation(new Augmentation(true, true, start.stats().pca()))
-        .checkpoints(run.checkpoints()).session(SessionConfig.create(1, 2, 1)).build()) {
+        .checkpoints(run.checkpoints()).session(new SessionOptions(2, 1, 1, Precision.FLOAT32)).build()) {
       t.fit(false);
     }
     return run;

@@ -9,7 +9,8 @@ import io.alexnet.data.FashionMnist;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.data.Synthetic;
 import io.alexnet.graph.ModelConfig;
-import io.alexnet.graph.SessionConfig;
+import io.alexnet.runtime.Precision;
+import io.alexnet.runtime.SessionOptions;
 import io.alexnet.graph.WeightInit;
 import io.alexnet.io.PropertiesFile;
 import io.alexnet.store.Checkpoints;
@@ -59,7 +60,7 @@ class TrainerTest {
   static Trainer trainer(TrainConfig c, Path dir, List<TrainingListener> listeners)
       throws IOException {
     return Trainer.builder(model(), c, train, test, pre).augmentation(aug).checkpoints(dir)
-        .session(SessionConfig.create(1, 2, 1)).listeners(listeners).build();
+        .session(new SessionOptions(2, 1, 1, Precision.FLOAT32)).listeners(listeners).build();
   }
 
   @Test
@@ -90,7 +91,7 @@ class TrainerTest {
       }
     };
     try (Trainer t = Trainer.builder(model(), c, one, one, pre).checkpoints(run)
-        .session(SessionConfig.create(1, 2, 1)).listener(record).build()) {
+        .session(new SessionOptions(2, 1, 1, Precision.FLOAT32)).listener(record).build()) {
       t.fit(false);
     }
     // Memorised means a loss near zero on those images; dropout stays on and momentum at 0.9

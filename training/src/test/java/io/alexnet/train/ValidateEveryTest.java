@@ -10,7 +10,8 @@ import io.alexnet.data.FashionMnist;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.data.Synthetic;
 import io.alexnet.graph.ModelConfig;
-import io.alexnet.graph.SessionConfig;
+import io.alexnet.runtime.Precision;
+import io.alexnet.runtime.SessionOptions;
 import io.alexnet.graph.WeightInit;
 import io.alexnet.report.CsvLogger;
 import io.alexnet.report.TrainingPlot;
@@ -52,7 +53,7 @@ class ValidateEveryTest {
     };
     try (Trainer t = Trainer.builder(model, c, train, val, new Preprocessor(67, stats.mean(),
         (float) (1 / stats.pixelStd()))).checkpoints(run.resolve("checkpoints"))
-        .session(SessionConfig.create(1, 2, 1))
+        .session(new SessionOptions(2, 1, 1, Precision.FLOAT32))
         .listeners(List.of(ear, new CsvLogger(run), new TrainingPlot(run))).build()) {
       t.fit(false);
     }

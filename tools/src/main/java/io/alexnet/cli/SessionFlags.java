@@ -1,0 +1,31 @@
+package io.alexnet.cli;
+
+import io.alexnet.runtime.Precision;
+import io.alexnet.runtime.SessionOptions;
+import picocli.CommandLine.Option;
+
+/** Flags for TensorFlow's session, shared by every command that runs the network. */
+public final class SessionFlags {
+
+  @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+      description = "TensorFlow intra-op threads (0: all cores). Default: ${DEFAULT-VALUE}.")
+  int threads;
+
+  @Option(names = "--virtual-cpus", defaultValue = "1", paramLabel = "N",
+      description = "Split the CPU into N TensorFlow devices (for --devices /device:CPU:1)."
+          + " Default: ${DEFAULT-VALUE}.")
+  int virtualCpus;
+
+  @Option(names = "--precision", paramLabel = "auto|float32|mixed",
+      description = "What convolutions and matrix products compute in: mixed is bfloat16 on a"
+          + " CPU with AVX512_BF16 or AMX (float16 on a GPU) with float32 variables; auto is"
+          + " mixed where that is native, else float32 (a resumed run: its own)."
+          + " Default: auto.")
+  String precision;
+
+  /** The session options these flags give. */
+  SessionOptions options() {
+    return SessionOptions.DEFAULT.withThreads(threads).withVirtualCpus(virtualCpus)
+        .withPrecision(precision == null ? Precision.AUTO : Precision.parse(precision));
+  }
+}
