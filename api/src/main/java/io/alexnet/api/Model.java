@@ -18,6 +18,8 @@ import io.alexnet.graph.Param;
 import io.alexnet.onnx.OnnxExport;
 import io.alexnet.onnx.TrainedWeights;
 import io.alexnet.store.Checkpoints;
+import io.alexnet.runtime.Arithmetic;
+import io.alexnet.runtime.SessionOptions;
 import io.alexnet.store.RunDir;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -63,7 +65,8 @@ public final class Model implements AutoCloseable {
   private final List<String> labels;
   private final InferenceNetwork net;
 
-  private Model(Path path, RunDir settings, Path weights, String description) throws IOException {
+  private Model(Path path, RunDir settings, Path weights, String description,
+      SessionOptions session) throws IOException {
     this.path = path;
     this.settings = settings;
     this.weights = weights;
@@ -71,7 +74,7 @@ public final class Model implements AutoCloseable {
     this.config = settings.model();
     this.pre = settings.preprocessor();
     this.labels = List.copyOf(settings.labels());
-    this.net = InferenceNetwork.restore(config, pre, weights);
+    this.net = InferenceNetwork.restore(config, pre, weights, session);
   }
 
   /**
@@ -100,6 +103,7 @@ public final class Model implements AutoCloseable {
     private final Path path;
     private String checkpoint = BEST;
     private boolean trust;
+    private SessionOptions session = SessionOptions.DEFAULT;
 
     private Loader(Path path) {
       this.path = path;
@@ -130,6 +134,18 @@ public final class Model implements AutoCloseable {
     }
 
     /**
+     * The session's threads and precision (default: all cores, auto precision: mixed where
+     * this machine computes in 16 bits natively). The weights are float32 either way.
+     *
+     * @param o the session options
+     * @return this loader
+     */
+    public Loader session(SessionOptions o) {
+      session = o;
+      return this;
+    }
+
+    /**
      * Opens it.
      *
      * @throws AlexNetException if it is not a model, or a file of it is missing or damaged
@@ -141,7 +157,8 @@ public final class Model implements AutoCloseable {
         if (Files.exists(path.resolve(RunDir.PROPERTIES))) {
           RunDir run = new RunDir(path);
           Path ckpt = checkpointOf(run, checkpoint);
-          return new Model(path, run, ckpt, "run " + path + " (" + ckpt.getFileName() + ")");
+          return new Model(path, run, ckpt, "run " + path + " (" + ckpt.getFileName() + ")",
+              session);
         }
         if (Files.isDirectory(path) && !SavedModelFiles.isSavedModel(path)) {
           throw new IllegalArgumentException(path + " is not a model: no " + RunDir.PROPERTIES
@@ -152,7 +169,8 @@ public final class Model implements AutoCloseable {
               + RunDir.PROPERTIES + "), so it has no checkpoint '" + checkpoint + "' to choose");
         }
         SavedModelFiles saved = SavedModelFiles.read(path, trust);
-        return new Model(path, saved.settings(), saved.variables(), "SavedModel " + saved.dir());
+        return new Model(path, saved.settings(), saved.variables(), "SavedModel " + saved.dir(),
+            session);
       } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
         throw new AlexNetException(e.getMessage(), e);
       }
@@ -206,6 +224,16 @@ public final class Model implements AutoCloseable {
    */
   public ModelConfig config() {
     return config;
+  }
+
+  /**
+   * What the model computes in: float32, or mixed precision's 16-bit kind ({@link
+   * Arithmetic#precision()} gives float32 or mixed).
+   *
+   * @return the session's arithmetic
+   */
+  public Arithmetic arithmetic() {
+    return net.arithmetic();
   }
 
   /**
@@ -446,7 +474,15 @@ public final class Model implements AutoCloseable {
    */
   public Path exportSavedModel(Path modelDir, int version) {
     try {
-      return SavedModelExport.export(net, settings, modelDir, version);
+      if (net.arithmetic() == Arithmetic.FLOAT32) {
+        return SavedModelExport.export(net, settings, modelDir, version);
+      }
+      // The file holds the graph as built for float32 (a bfloat16 graph differs at conv1), so
+      // that a SavedModel is the same whatever precision the model was opened in.
+      try (InferenceNetwork exact = InferenceNetwork.restore(config, pre, weights,
+          SessionOptions.FLOAT32)) {
+        return SavedModelExport.export(exact, settings, modelDir, version);
+      }
     } catch (IOException | IllegalArgumentException e) {
       throw new AlexNetException(e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package io.alexnet.graph;
 
+import io.alexnet.runtime.Arithmetic;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -31,6 +32,12 @@ import org.tensorflow.types.family.TFloating;
  * conv5 read only their own tower's maps (the grouped convolutions); conv3, fc6, fc7 and fc8 read
  * both towers' (the only places the towers exchange activations). The one-tower variant is the
  * same code with one tower, so its layers see everything.
+ *
+ * <p>One concession to a kernel: TensorFlow 2.18's oneDNN bfloat16 convolution computes a
+ * three-channel input wrong, forward and filter gradient alike (measured: outputs off by half
+ * their norm, while four channels agree with float32 to bfloat16's rounding). A graph built for
+ * {@link Arithmetic#BFLOAT16} therefore gives conv1 a zero fourth input channel and zero weights
+ * for it: the same sums, on the kernels that are right. The variables keep the paper's shape.
  *
  * <p>Inputs and outputs have stable names that SavedModel signatures and tools rely on:
  * {@value #IMAGES}, {@value #LABELS}, {@value #TRAINING}, {@value #LOGITS}, {@value
@@ -279,7 +286,14 @@ public final class AlexNet implements TrainingNetwork {
     long in = x.shape().get(3);
     var w = weights(o, layer, t, Shape.of(k, k, in, out), k * k * in);
     var b = biases(o, layer, t, out, biasValue);
-    var y = o.nn.conv2d(x, w, List.of(1L, (long) stride, (long) stride, 1L), same ? "SAME" : "VALID");
+    Operand<TFloating> input = x;
+    Operand<TFloating> kernels = w;
+    if (in == 3 && config.arithmetic() == Arithmetic.BFLOAT16) {
+      input = o.pad(x, o.constant(new int[][] {{0, 0}, {0, 0}, {0, 0}, {0, 1}}), zero(o));
+      kernels = o.pad(w, o.constant(new int[][] {{0, 0}, {0, 0}, {0, 1}, {0, 0}}), zero(o));
+    }
+    var y = o.nn.conv2d(input, kernels, List.of(1L, (long) stride, (long) stride, 1L),
+        same ? "SAME" : "VALID");
     Operand<TFloating> pre = o.nn.biasAdd(y, b);
     Operand<TFloating> r = o.nn.relu(pre);
     handGradients.add(new ConvRelu(handStage(layer), pre.asOutput(), r.asOutput()));

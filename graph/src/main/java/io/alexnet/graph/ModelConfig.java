@@ -1,5 +1,7 @@
 package io.alexnet.graph;
 
+import io.alexnet.runtime.Arithmetic;
+
 /**
  * Everything that decides the shape and the starting point of the network. Immutable; start
  * from {@link #builder()} (the paper's model for 1000 classes) and change what differs.
@@ -17,6 +19,9 @@ package io.alexnet.graph;
  * @param seed seed of every random op (initial weights and dropout masks)
  * @param devices where the towers run
  * @param lrn the LRN layers' constants (the paper's, or an imported model's)
+ * @param arithmetic what the session running the graph computes in: set by whoever opens that
+ *     session, not part of the model (runs and checkpoints do not record it). BFLOAT16 gives
+ *     conv1 a zero fourth input channel (see {@link AlexNet}); the rest builds the same graph
  */
 public record ModelConfig(
     Variant variant,
@@ -28,7 +33,8 @@ public record ModelConfig(
     double hiddenBias,
     long seed,
     DevicePlan devices,
-    LrnSettings lrn) {
+    LrnSettings lrn,
+    Arithmetic arithmetic) {
 
   public ModelConfig {
     if (classes < 2) {
@@ -57,6 +63,11 @@ public record ModelConfig(
     return toBuilder().devices(DevicePlan.unpinned()).build();
   }
 
+  /** The same network, its graph built for a session computing in {@code a}. */
+  public ModelConfig withArithmetic(Arithmetic a) {
+    return toBuilder().arithmetic(a).build();
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -72,7 +83,8 @@ public record ModelConfig(
         .hiddenBias(hiddenBias)
         .seed(seed)
         .devices(devices)
-        .lrn(lrn);
+        .lrn(lrn)
+        .arithmetic(arithmetic);
   }
 
   /** Builder whose defaults are the paper's model on 1000 classes, unpinned. */
@@ -87,6 +99,7 @@ public record ModelConfig(
     private long seed = 1;
     private DevicePlan devices = DevicePlan.unpinned();
     private LrnSettings lrn = LrnSettings.PAPER;
+    private Arithmetic arithmetic = Arithmetic.FLOAT32;
 
     public Builder variant(Variant v) {
       variant = v;
@@ -138,9 +151,15 @@ public record ModelConfig(
       return this;
     }
 
+    public Builder arithmetic(Arithmetic a) {
+      arithmetic = a;
+      return this;
+    }
+
     public ModelConfig build() {
       return new ModelConfig(
-          variant, classes, imageSize, width, floatType, init, hiddenBias, seed, devices, lrn);
+          variant, classes, imageSize, width, floatType, init, hiddenBias, seed, devices, lrn,
+          arithmetic);
     }
   }
 }

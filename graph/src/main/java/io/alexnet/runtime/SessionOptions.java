@@ -20,6 +20,12 @@ public record SessionOptions(int threads, int interOpThreads, int virtualCpus,
   /** All cores, one CPU device, auto precision. */
   public static final SessionOptions DEFAULT = new SessionOptions(0, 0, 1, Precision.AUTO);
 
+  /**
+   * All cores, float32: the graph exactly as built, for work whose result must not depend on
+   * the machine (writing weights, checks against a reference).
+   */
+  public static final SessionOptions FLOAT32 = new SessionOptions(0, 0, 1, Precision.FLOAT32);
+
   public SessionOptions {
     if (threads < 0 || interOpThreads < 0) {
       throw new IllegalArgumentException("threads must be 0 (all cores) or more, got "

@@ -1,5 +1,6 @@
 package io.alexnet.importer;
 
+import io.alexnet.runtime.SessionOptions;
 import io.alexnet.data.ColorPca;
 import io.alexnet.data.DataStats;
 import io.alexnet.data.Preprocessor;
@@ -61,7 +62,8 @@ public final class PretrainedRun {
   /** Checkpoint 0: the network's variables set to {@code weights}. */
   static void saveCheckpoint(ModelConfig model, Preprocessor pre, TrainedWeights weights,
       RunDir run) throws IOException {
-    try (InferenceNetwork net = InferenceNetwork.withWeights(model, pre, weights.variables())) {
+    try (InferenceNetwork net = InferenceNetwork.withWeights(model, pre, weights.variables(),
+        SessionOptions.FLOAT32)) {
       Properties state = new Properties();
       state.setProperty("step", "0");
       new Checkpoints(run.checkpoints(), 3).save(net::saveVariables, 0, state);

@@ -1,5 +1,6 @@
 package io.alexnet.importer;
 
+import io.alexnet.runtime.SessionOptions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,7 +55,8 @@ class ImporterTest {
 
   static TrainedWeights weights(RunDir run) throws Exception {
     try (InferenceNetwork net = InferenceNetwork.restore(run.model(), run.preprocessor(),
-        new Checkpoints(run.checkpoints(), 3).bestOrLatest().orElseThrow())) {
+        new Checkpoints(run.checkpoints(), 3).bestOrLatest().orElseThrow(),
+        SessionOptions.FLOAT32)) {
       return TrainedWeights.of(net);
     }
   }

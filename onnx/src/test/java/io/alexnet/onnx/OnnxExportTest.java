@@ -1,5 +1,6 @@
 package io.alexnet.onnx;
 
+import io.alexnet.runtime.SessionOptions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -67,7 +68,8 @@ class OnnxExportTest {
   /** The weights of a checkpoint, read out of the inference network the api's Model opens. */
   static TrainedWeights weights(RunDir run, Path ckpt) throws Exception {
     try (InferenceNetwork net = InferenceNetwork.restore(run.model(), run.preprocessor(),
-        ckpt)) {
+        ckpt,
+        SessionOptions.FLOAT32)) {
       return TrainedWeights.of(net);
     }
   }

@@ -7,6 +7,8 @@ import io.alexnet.graph.HostArray;
 import io.alexnet.graph.HostTensors;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.Param;
+import io.alexnet.runtime.Arithmetic;
+import io.alexnet.runtime.SessionOptions;
 import io.alexnet.store.Checkpoints;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -48,9 +50,11 @@ public final class InferenceNetwork implements Classifier, AutoCloseable {
   private final Placeholder<TString> imageBytes;
   private final Output<TFloat32> probabilities;
   private final Output<TInt32> top5;
+  private final Arithmetic arithmetic;
 
-  private InferenceNetwork(ModelConfig model, Preprocessor pre) {
-    this.model = model.unpinned();
+  private InferenceNetwork(ModelConfig model, Preprocessor pre, SessionOptions options) {
+    this.arithmetic = options.arithmetic();
+    this.model = model.unpinned().withArithmetic(arithmetic);
     graph = new Graph();
     Session s = null;
     try {
@@ -63,7 +67,7 @@ public final class InferenceNetwork implements Classifier, AutoCloseable {
       // An Identity named top5, so that "top5:0" is the class ids (TopKV2's :0 is the values).
       top5 = tf.withName(SavedModelExport.TOP5).identity(tf.nn.topK(probabilities,
           tf.constant(Math.min(5, this.model.classes())), TInt32.class).indices()).asOutput();
-      s = new Session(graph);
+      s = new Session(graph, options.configProto(arithmetic));
       session = s;
     } catch (RuntimeException e) {
       if (s != null) {
@@ -78,11 +82,12 @@ public final class InferenceNetwork implements Classifier, AutoCloseable {
    * The network of {@code model} with the variables of {@code weights}: a checkpoint folder
    * ({@code ckpt-N}, {@code best}) or a SavedModel's {@code variables} folder. The files are
    * checked against the fingerprints a checkpoint recorded before TensorFlow reads them; a
-   * damaged or missing file is an IOException naming it, and nothing is left open.
+   * damaged or missing file is an IOException naming it, and nothing is left open. The session
+   * runs with {@code options}' threads and precision; the variables stay float32.
    */
-  public static InferenceNetwork restore(ModelConfig model, Preprocessor pre, Path weights)
-      throws IOException {
-    InferenceNetwork n = new InferenceNetwork(model, pre);
+  public static InferenceNetwork restore(ModelConfig model, Preprocessor pre, Path weights,
+      SessionOptions options) throws IOException {
+    InferenceNetwork n = new InferenceNetwork(model, pre, options);
     try {
       Checkpoints.restoreVariables(n.session, weights);
       return n;
@@ -98,8 +103,8 @@ public final class InferenceNetwork implements Classifier, AutoCloseable {
    * be given, in its shape.
    */
   public static InferenceNetwork withWeights(ModelConfig model, Preprocessor pre,
-      Map<String, HostArray> values) {
-    InferenceNetwork n = new InferenceNetwork(model, pre);
+      Map<String, HostArray> values, SessionOptions options) {
+    InferenceNetwork n = new InferenceNetwork(model, pre, options);
     try {
       n.assign(values);
       return n;
@@ -146,9 +151,14 @@ public final class InferenceNetwork implements Classifier, AutoCloseable {
    * would place on a host's devices.
    */
   public static org.tensorflow.proto.GraphDef graphOf(ModelConfig model, Preprocessor pre) {
-    try (InferenceNetwork n = new InferenceNetwork(model, pre)) {
+    try (InferenceNetwork n = new InferenceNetwork(model, pre, SessionOptions.FLOAT32)) {
       return n.graph.toGraphDef();
     }
+  }
+
+  /** What the session computes in: float32, or a mixed precision's 16-bit kind. */
+  public Arithmetic arithmetic() {
+    return arithmetic;
   }
 
   /** The model this network was built for, without device pins. */

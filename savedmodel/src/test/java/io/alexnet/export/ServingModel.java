@@ -1,5 +1,6 @@
 package io.alexnet.export;
 
+import io.alexnet.runtime.SessionOptions;
 import io.alexnet.graph.HostTensors;
 import io.alexnet.store.RunDir;
 import java.io.IOException;
@@ -37,7 +38,8 @@ public final class ServingModel implements AutoCloseable {
   public static Path export(RunDir run, Path ckpt, Path modelDir, int version)
       throws IOException {
     try (InferenceNetwork net = InferenceNetwork.restore(run.model(), run.preprocessor(),
-        ckpt)) {
+        ckpt,
+        SessionOptions.FLOAT32)) {
       return SavedModelExport.export(net, run, modelDir, version);
     }
   }

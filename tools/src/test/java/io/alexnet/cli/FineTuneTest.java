@@ -1,5 +1,6 @@
 package io.alexnet.cli;
 
+import io.alexnet.runtime.SessionOptions;
 import static io.alexnet.cli.SummaryCommandTest.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,7 +61,8 @@ class FineTuneTest {
 
   static TrainedWeights weights(RunDir run) throws Exception {
     try (InferenceNetwork net = InferenceNetwork.restore(run.model(), run.preprocessor(),
-        new Checkpoints(run.checkpoints(), 3).latest().orElseThrow())) {
+        new Checkpoints(run.checkpoints(), 3).latest().orElseThrow(),
+        SessionOptions.FLOAT32)) {
       return TrainedWeights.of(net);
     }
   }

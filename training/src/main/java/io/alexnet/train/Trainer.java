@@ -170,7 +170,8 @@ public final class Trainer implements AutoCloseable {
   private Trainer(Builder b) throws IOException {
     List<DevicePlan> replicas = b.replicas != null ? b.replicas : List.of(b.model.devices());
     check(b.model, b.recipe, replicas, b.train, b.pre);
-    this.model = b.model;
+    this.arithmetic = b.session.arithmetic();
+    this.model = b.model.withArithmetic(arithmetic);
     this.recipe = b.recipe;
     this.train = b.train;
     this.val = b.validation;
@@ -181,7 +182,6 @@ public final class Trainer implements AutoCloseable {
     this.listeners = List.copyOf(b.listeners);
     this.replicaCount = replicas.size();
     this.role = b.worker == null ? new Local() : new ClusterWorker(b.worker);
-    this.arithmetic = b.session.arithmetic();
     this.built = TrainingGraph.build(model, replicas, recipe, fineTuning,
         Optional.ofNullable(b.worker));
     this.handles = built.handles();
