@@ -3,10 +3,11 @@ package io.alexnet.api;
 import io.alexnet.cluster.WorkerRole;
 import io.alexnet.data.Dataset;
 import io.alexnet.graph.DevicePlan;
+import io.alexnet.graph.Devices;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.runtime.SessionOptions;
+import io.alexnet.train.Recipe;
 import io.alexnet.train.StopRequest;
-import io.alexnet.train.TrainConfig;
 import io.alexnet.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,54 +16,73 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What {@link Training#fit} trains: the data, the model, the recipe and where the run goes,
- * and how it starts (afresh, resumed, or from another model's weights). Build with {@link
- * #builder}; everything but the data and the folder has a default (the paper's model and
- * recipe, a 5% hold-out for validation, pixels 0..255 minus the mean, this machine's devices).
- * What few programs need (a cluster task, the name the run records for its data) is in {@link
- * Advanced}.
+ * What {@link Training#fit} trains: the data, the network, the recipe and where the run goes,
+ * how it is validated, how it starts (afresh, resumed, or from another model's weights), who
+ * hears of its progress, and the session it runs in. Build with {@link #builder}; everything
+ * but the data and the folder has a default: the paper's network with the data's classes,
+ * {@link Recipe#DEFAULT} (or {@link Recipe#FINE_TUNE} from trained weights), a 5% hold-out for
+ * validation, this machine's devices and precision.
  *
  * @param trainData the training images, before the hold-out
  * @param runDir the run folder
- * @param model the network (a resumed or fine-tuned run takes its own instead)
- * @param recipe the training recipe
- * @param limit train on the first this many training examples (0: all)
- * @param validationLimit validate on the first this many validation examples (0: all)
- * @param validation validation data; empty: every k-th training example held out
- * @param validationFraction the share held out when there is no validation data
- * @param unitVariance divide the inputs by the pixels' standard deviation (what He
- *     initialization expects) instead of the paper's 0..255 scale
- * @param randomCrops random 227x227 crops (Section 4.1)
- * @param flips random horizontal reflections (Section 4.1)
- * @param colourPca the colour PCA shift (Section 4.1)
- * @param statsImages training images the mean image and colour PCA come from (0: all)
- * @param logs write steps.csv, epochs.csv, TensorBoard events and the charts into the run
- * @param listeners told every step, validation, epoch and message
- * @param devices one device plan per data-parallel replica
- * @param resume continue the run in {@link #runDir} from its newest checkpoint
- * @param initFrom a run or SavedModel whose weights and pre-processing the run starts from
- * @param frozen layers that keep their weights (with {@link #initFrom}, or a resumed such run)
+ * @param model the network's architecture (a resumed or fine-tuned run takes its own); its
+ *     initialization is the recipe's
+ * @param recipe how to train
+ * @param validation what the run validates on
+ * @param start how the run starts
+ * @param logging who hears of the run's progress
  * @param stop lets another thread stop the run after a step, with a checkpoint saved there
+ * @param devices one device plan per data-parallel replica (default: the model's, whose
+ *     unpinned default becomes this machine's: two GPUs, one, or the CPU)
  * @param session threads, virtual devices and precision of the training session (a resumed
  *     run keeps its own precision unless this one says float32 or mixed)
  * @param advanced the settings few programs need
  */
-public record FitOptions(Dataset trainData, Path runDir, ModelConfig model, TrainConfig recipe,
-    int limit, Optional<Dataset> validation, double validationFraction, int validationLimit,
-    boolean unitVariance, boolean randomCrops, boolean flips, boolean colourPca,
-    int statsImages, boolean logs, List<TrainingListener> listeners, List<DevicePlan> devices,
-    boolean resume, Optional<Path> initFrom, Set<String> frozen, Optional<StopRequest> stop,
-    SessionOptions session, Advanced advanced) {
+public record FitOptions(Dataset trainData, Path runDir, ModelConfig model, Recipe recipe,
+    Validation validation, Start start, Logging logging, Optional<StopRequest> stop,
+    List<DevicePlan> devices, SessionOptions session, Advanced advanced) {
 
   /**
    * @param trainData the training images (a validation share is held out of them unless
    *     validation data is given)
    * @param runDir the run folder to write, or to resume
-   * @return a builder whose defaults are the paper's model and recipe
+   * @return a builder whose defaults are the paper's network and the default recipe
    */
   public static Builder builder(Dataset trainData, Path runDir) {
     return new Builder(trainData, runDir);
   }
+
+  /**
+   * What the run validates on.
+   *
+   * @param data validation data; empty: every k-th training example held out
+   * @param fraction the share held out when there is no validation data
+   */
+  public record Validation(Optional<Dataset> data, double fraction) {
+    /** Every 20th training example held out. */
+    public static final Validation HOLD_OUT = new Validation(Optional.empty(), 0.05);
+  }
+
+  /**
+   * How the run starts.
+   *
+   * @param resume continue the run in the folder from its newest intact checkpoint
+   * @param initFrom a run or SavedModel whose weights and pre-processing the run starts from
+   * @param frozen layers that keep their weights (with {@link #initFrom}, or a resumed such
+   *     run)
+   */
+  public record Start(boolean resume, Optional<Path> initFrom, Set<String> frozen) {
+    /** A new run from random weights. */
+    public static final Start FRESH = new Start(false, Optional.empty(), Set.of());
+  }
+
+  /**
+   * Who hears of the run's progress.
+   *
+   * @param files write steps.csv, epochs.csv, TensorBoard events and the charts into the run
+   * @param listeners told every step, validation, epoch and message
+   */
+  public record Logging(boolean files, List<TrainingListener> listeners) {}
 
   /**
    * The settings few programs need.
@@ -94,22 +114,15 @@ public record FitOptions(Dataset trainData, Path runDir, ModelConfig model, Trai
     }
   }
 
-  /** Defaults: the paper's model (classes from the data) and recipe, a fresh local run. */
+  /** Defaults: the paper's network (classes from the data), the default recipe, a new run. */
   public static final class Builder {
     private final Dataset trainData;
     private final Path runDir;
     private ModelConfig model;
-    private TrainConfig recipe = TrainConfig.paper();
-    private int limit;
+    private Recipe recipe;
     private Dataset validation;
-    private double validationFraction = 0.05;
-    private int validationLimit;
-    private boolean unitVariance;
-    private boolean randomCrops = true;
-    private boolean flips = true;
-    private boolean colourPca = true;
-    private int statsImages = 10000;
-    private boolean logs = true;
+    private double validationFraction = Validation.HOLD_OUT.fraction();
+    private boolean logFiles = true;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private List<DevicePlan> devices;
     private boolean resume;
@@ -125,7 +138,8 @@ public record FitOptions(Dataset trainData, Path runDir, ModelConfig model, Trai
     }
 
     /**
-     * The network to train (default: the paper's, with the data's classes).
+     * The network's architecture (default: the paper's, with the data's classes). Its
+     * initialization is the recipe's.
      *
      * @param m the model
      * @return this builder
@@ -136,24 +150,14 @@ public record FitOptions(Dataset trainData, Path runDir, ModelConfig model, Trai
     }
 
     /**
-     * The recipe (default: the paper's, {@link TrainConfig#paper()}).
+     * How to train (default: {@link Recipe#DEFAULT}, or {@link Recipe#FINE_TUNE} with {@link
+     * #initFrom}).
      *
-     * @param c the recipe
+     * @param r the recipe
      * @return this builder
      */
-    public Builder recipe(TrainConfig c) {
-      recipe = c;
-      return this;
-    }
-
-    /**
-     * Train on the first {@code n} training examples only (0: all).
-     *
-     * @param n how many; 0 for all
-     * @return this builder
-     */
-    public Builder limit(int n) {
-      limit = n;
+    public Builder recipe(Recipe r) {
+      recipe = r;
       return this;
     }
 
@@ -180,55 +184,6 @@ public record FitOptions(Dataset trainData, Path runDir, ModelConfig model, Trai
     }
 
     /**
-     * Validate on the first {@code n} validation examples only (0: all).
-     *
-     * @param n how many; 0 for all
-     * @return this builder
-     */
-    public Builder validationLimit(int n) {
-      validationLimit = n;
-      return this;
-    }
-
-    /**
-     * Divide the inputs by the pixels' standard deviation, as He initialization expects
-     * (default: the paper's 0..255 minus the mean).
-     *
-     * @param u whether to
-     * @return this builder
-     */
-    public Builder unitVariance(boolean u) {
-      unitVariance = u;
-      return this;
-    }
-
-    /**
-     * Section 4.1's augmentation: random crops, mirror images, colour PCA.
-     *
-     * @param crops random 227x227 crops of the 256x256 canvas (else the central one)
-     * @param mirrors random horizontal reflections
-     * @param pca the colour PCA shift
-     * @return this builder
-     */
-    public Builder augmentation(boolean crops, boolean mirrors, boolean pca) {
-      randomCrops = crops;
-      flips = mirrors;
-      colourPca = pca;
-      return this;
-    }
-
-    /**
-     * Training images the mean image and colour PCA are computed from (0: all).
-     *
-     * @param n how many; 0 for all
-     * @return this builder
-     */
-    public Builder statsImages(int n) {
-      statsImages = n;
-      return this;
-    }
-
-    /**
      * Write steps.csv, epochs.csv, TensorBoard events and the charts into the run (default:
      * yes).
      *
@@ -236,7 +191,7 @@ public record FitOptions(Dataset trainData, Path runDir, ModelConfig model, Trai
      * @return this builder
      */
     public Builder logs(boolean l) {
-      logs = l;
+      logFiles = l;
       return this;
     }
 
@@ -276,11 +231,11 @@ public record FitOptions(Dataset trainData, Path runDir, ModelConfig model, Trai
     /**
      * Start from the weights and pre-processing of a run or SavedModel.
      *
-     * @param model a run folder (an imported model's too) or a SavedModel
+     * @param from a run folder (an imported model's too) or a SavedModel
      * @return this builder
      */
-    public Builder initFrom(Path model) {
-      initFrom = model;
+    public Builder initFrom(Path from) {
+      initFrom = from;
       return this;
     }
 
@@ -332,13 +287,21 @@ public record FitOptions(Dataset trainData, Path runDir, ModelConfig model, Trai
 
     /** @return the options */
     public FitOptions build() {
-      ModelConfig m = model != null ? model
+      Recipe r = recipe != null ? recipe : Recipe.defaultFor(initFrom != null);
+      ModelConfig architecture = model != null ? model
           : ModelConfig.builder().classes(trainData.numClasses()).build();
-      return new FitOptions(trainData, runDir, m, recipe, limit, Optional.ofNullable(validation),
-          validationFraction, validationLimit, unitVariance, randomCrops, flips, colourPca,
-          statsImages, logs, List.copyOf(listeners),
-          devices != null ? List.copyOf(devices) : List.of(m.devices()), resume,
-          Optional.ofNullable(initFrom), frozen, Optional.ofNullable(stop), session, advanced);
+      if (architecture.devices().equals(DevicePlan.unpinned())) {
+        // This machine's devices, as the command line's --devices auto places them.
+        architecture = architecture.toBuilder().devices(DevicePlan.auto(Devices.gpuCount()))
+            .build();
+      }
+      ModelConfig m = architecture.toBuilder().init(r.init()).hiddenBias(r.hiddenBias())
+          .build();
+      return new FitOptions(trainData, runDir, m, r,
+          new Validation(Optional.ofNullable(validation), validationFraction),
+          new Start(resume, Optional.ofNullable(initFrom), frozen),
+          new Logging(logFiles, List.copyOf(listeners)), Optional.ofNullable(stop),
+          devices != null ? List.copyOf(devices) : List.of(m.devices()), session, advanced);
     }
   }
 }

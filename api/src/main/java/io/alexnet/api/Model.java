@@ -286,7 +286,7 @@ public final class Model implements AutoCloseable {
    * @return one row per layer: output shape, parameters, multiply-adds, device; then totals
    */
   public String summary() {
-    return ModelSummary.of(net.network());
+    return ModelSummary.of(config);
   }
 
   /**

@@ -20,7 +20,6 @@ import io.alexnet.report.TrainingPlot;
 import io.alexnet.store.RunDir;
 import io.alexnet.train.FineTuning;
 import io.alexnet.train.History;
-import io.alexnet.train.TrainConfig;
 import io.alexnet.train.Trainer;
 import io.alexnet.train.TrainingListener;
 import java.io.IOException;
@@ -165,21 +164,22 @@ public final class Training {
      * @return the history and the run folder
      */
     public FitResult fit(List<DevicePlan> devices) {
-      List<TrainingListener> listeners = new ArrayList<>(options.listeners());
+      List<TrainingListener> listeners = new ArrayList<>(options.logging().listeners());
       FitOptions.Advanced advanced = options.advanced();
-      Trainer.Builder b = Trainer.builder(model, options.recipe(), train, validation, pre)
+      Trainer.Builder b = Trainer.builder(model, options.recipe().loop(), train, validation,
+          pre)
           .replicas(devices).augmentation(augmentation).checkpoints(run.checkpoints())
           .session(session).fineTuning(fineTuning);
       advanced.cluster().ifPresent(b::cluster);
       try {
-        if (options.logs()) {
+        if (options.logging().files()) {
           listeners.add(new CsvLogger(run.dir()));
           listeners.add(new TensorBoardLogger(run.dir()));
           listeners.add(new TrainingPlot(run.dir()));
         }
         try (Trainer t = b.listeners(listeners).build()) {
           options.stop().ifPresent(s -> s.attach(t));
-          return new FitResult(t.fit(options.resume()), run.dir());
+          return new FitResult(t.fit(options.start().resume()), run.dir());
         } finally {
           options.stop().ifPresent(s -> s.attach(null));
         }
@@ -231,14 +231,49 @@ public final class Training {
     }
   }
 
+  /** How a run begins: afresh, resumed, from another model's weights. */
+  private enum Mode { FRESH, RESUME, FINE_TUNE }
+
+  /** The model and pre-processing a run starts with, and how that came about. */
+  private record Begun(ModelConfig model, float scale, ChannelOrder order, DataStats stats,
+      FineTuning fineTuning, String origin) {}
+
+  /** What this process trains and validates on. */
+  private record Split(Dataset train, Dataset validation, Dataset allTrain) {}
+
   private static Prepared prepareChecked(FitOptions o) throws IOException {
     // Before anything is written: training under oneDNN's weight cache would diverge.
     OneDnnWeightCache.refuseForTraining();
     RunDir run = new RunDir(o.runDir());
-    Optional<WorkerRole> cluster = o.advanced().cluster();
+    Mode mode = mode(o, run);
+    Set<String> frozen = FineTuning.checked(o.start().frozen());
+    // Decided before anything is written: mixed precision where it is not native is refused.
+    SessionPlan plan = sessionPlan(o.session(),
+        mode == Mode.RESUME ? run.precision() : Optional.empty());
+    Split split = split(o);
+    String dataName = o.advanced().dataName().orElse(o.trainData().describe());
+    Begun begun = switch (mode) {
+      case RESUME -> resumed(o, run, frozen);
+      case FINE_TUNE -> fineTuned(o, run, frozen, split, dataName);
+      case FRESH -> fresh(o, run, split, dataName);
+    };
+    if (run.exists()) {
+      run.recordPrecision(plan.arithmetic());
+      run.annotate(o.recipe().properties());
+    }
+    ModelConfig m = begun.model();
+    Preprocessor pre = new Preprocessor(m.imageSize(), begun.stats().mean(), begun.scale(),
+        begun.order());
+    Augmentation aug = o.recipe().augmentation().with(begun.stats().pca());
+    return new Prepared(o, run, m, pre, aug, begun.fineTuning(), split.train(),
+        split.validation(), begun.origin(), plan.session(), plan.arithmetic(), plan.note());
+  }
+
+  /** The start the options ask for, checked against what the folder holds. */
+  private static Mode mode(FitOptions o, RunDir run) {
     // A cluster's other workers keep their own logs in folders they may reuse.
-    boolean follower = cluster.map(r -> !r.chief()).orElse(false);
-    boolean resume = o.resume() && !follower;
+    boolean follower = o.advanced().cluster().map(r -> !r.chief()).orElse(false);
+    boolean resume = o.start().resume() && !follower;
     if (resume && !run.exists()) {
       throw new AlexNetException("nothing to resume in " + o.runDir() + " (no "
           + RunDir.PROPERTIES + ")");
@@ -247,27 +282,33 @@ public final class Training {
       throw new AlexNetException(o.runDir() + " already holds a run: resume it, or train into"
           + " another folder");
     }
-    if (!o.frozen().isEmpty() && o.initFrom().isEmpty() && !resume) {
+    if (!o.start().frozen().isEmpty() && o.start().initFrom().isEmpty() && !resume) {
       throw new AlexNetException("frozen layers go with a model to start from: a layer frozen"
           + " at its random start would never learn");
     }
-    Set<String> frozen = FineTuning.checked(o.frozen());
-    // Decided before anything is written: mixed precision where it is not native is refused.
-    SessionPlan plan = sessionPlan(o.session(), resume ? run.precision() : Optional.empty());
+    return resume ? Mode.RESUME : o.start().initFrom().isPresent() ? Mode.FINE_TUNE
+        : Mode.FRESH;
+  }
+
+  /**
+   * The validation data (given, or held out of the training data, so the test set stays unseen
+   * by model selection), both cut to the recipe's limits, and this process's shard.
+   */
+  private static Split split(FitOptions o) {
     Dataset train = o.trainData();
     Dataset val;
-    if (o.validation().isPresent()) {
-      val = o.validation().get();
+    if (o.validation().data().isPresent()) {
+      val = o.validation().data().get();
     } else {
-      // Held out of the training data, so the test set stays unseen by model selection.
-      Dataset[] split = Subset.holdOut(train, o.validationFraction());
-      train = split[0];
-      val = split[1];
+      Dataset[] parts = Subset.holdOut(train, o.validation().fraction());
+      train = parts[0];
+      val = parts[1];
     }
-    train = Subset.first(train, o.limit());
-    val = Subset.first(val, o.validationLimit());
+    train = Subset.first(train, o.recipe().limit());
+    val = Subset.first(val, o.recipe().validationLimit());
     // The statistics are the whole training set's; a cluster worker trains on its shard.
     Dataset allTrain = train;
+    Optional<WorkerRole> cluster = o.advanced().cluster();
     if (cluster.isPresent()) {
       WorkerRole w = cluster.get();
       train = Subset.shard(train, w.index(), w.workers());
@@ -276,69 +317,63 @@ public final class Training {
         train = Subset.first(train, allTrain.size() / w.workers());
       }
     }
-    String dataName = o.advanced().dataName().orElse(o.trainData().describe());
+    return new Split(train, val, allTrain);
+  }
 
-    ModelConfig m;
-    float scale;
-    DataStats stats;
-    ChannelOrder order = ChannelOrder.RGB;
-    FineTuning fineTuning;
-    String origin;
-    if (resume) {
-      m = run.model();
-      scale = run.inputScale();
-      order = run.channelOrder();
-      stats = DataStats.load(run.stats());
-      String kept = run.properties().getProperty(FROZEN, "");
-      Set<String> keep = !frozen.isEmpty() || kept.isEmpty() ? frozen
-          : FineTuning.checked(List.of(kept.split(",")));
-      fineTuning = new FineTuning(Optional.empty(), Set.of(), keep);
-      origin = "resuming " + o.runDir() + " (model and pre-processing as saved there)";
-    } else if (o.initFrom().isPresent()) {
-      Path from = o.initFrom().get();
-      // Opened as every command opens a model: a damaged checkpoint is refused here, before
-      // the run folder is written. The pretrained model's network and pre-processing, its
-      // statistics too; the new data only decides the classes.
-      try (Model source = Model.load(from)) {
-        RunDir settings = source.settingsFolder();
-        m = source.config().toBuilder().classes(train.numClasses())
-            .seed(o.model().seed()).build();
-        scale = settings.inputScale();
-        order = settings.channelOrder();
-        stats = DataStats.load(settings.stats());
-        fineTuning = fineTuning(source, m, frozen);
-        run.write(m, scale, order, dataName, train.classNames());
-        run.annotate(Map.of("finetune.from", from.toAbsolutePath().toString(),
-            FROZEN, String.join(",", frozen)));
-        stats.save(run.stats());
-        origin = "fine-tuning " + from + " (" + m.variant().label() + ", " + m.imageSize()
-            + "x" + m.imageSize() + ", " + order + " input); "
-            + (source.config().classes() == m.classes() ? "all layers start from it"
-                : "fc8 starts afresh for " + m.classes() + " classes")
-            + (frozen.isEmpty() ? "" : "; frozen: " + String.join(",", frozen));
-      }
-    } else {
-      m = o.model();
-      if (train.numClasses() > m.classes()) {
-        throw new AlexNetException("the data has " + train.numClasses() + " classes but the"
-            + " model only " + m.classes() + ": build the model with " + train.numClasses()
-            + " classes");
-      }
-      RunDir.Start start = run.start(m, allTrain, o.unitVariance(), o.statsImages(),
-          dataName, train.classNames());
-      stats = start.stats();
-      scale = start.scale();
-      fineTuning = FineTuning.NONE;
-      origin = "a new run in " + o.runDir();
+  /** A resumed run: its own model and pre-processing, as saved. */
+  private static Begun resumed(FitOptions o, RunDir run, Set<String> frozen)
+      throws IOException {
+    String kept = run.properties().getProperty(FROZEN, "");
+    Set<String> keep = !frozen.isEmpty() || kept.isEmpty() ? frozen
+        : FineTuning.checked(List.of(kept.split(",")));
+    return new Begun(run.model(), run.inputScale(), run.channelOrder(),
+        DataStats.load(run.stats()), new FineTuning(Optional.empty(), Set.of(), keep),
+        "resuming " + o.runDir() + " (model and pre-processing as saved there)");
+  }
+
+  /**
+   * A run that starts from another model's weights: its network, pre-processing and
+   * statistics; the new data only decides the classes.
+   */
+  private static Begun fineTuned(FitOptions o, RunDir run, Set<String> frozen, Split split,
+      String dataName) throws IOException {
+    Path from = o.start().initFrom().orElseThrow();
+    // Opened as every command opens a model: a damaged checkpoint is refused here, before
+    // the run folder is written.
+    try (Model source = Model.loader(from).session(SessionOptions.FLOAT32).load()) {
+      RunDir settings = source.settingsFolder();
+      ModelConfig m = source.config().toBuilder().classes(split.train().numClasses())
+          .seed(o.model().seed()).arithmetic(io.alexnet.runtime.Arithmetic.FLOAT32).build();
+      float scale = settings.inputScale();
+      ChannelOrder order = settings.channelOrder();
+      DataStats stats = DataStats.load(settings.stats());
+      FineTuning fineTuning = fineTuning(source, m, frozen);
+      run.write(m, scale, order, dataName, split.train().classNames());
+      run.annotate(Map.of("finetune.from", from.toAbsolutePath().toString(),
+          FROZEN, String.join(",", frozen)));
+      stats.save(run.stats());
+      String origin = "fine-tuning " + from + " (" + m.variant().label() + ", " + m.imageSize()
+          + "x" + m.imageSize() + ", " + order + " input); "
+          + (source.config().classes() == m.classes() ? "all layers start from it"
+              : "fc8 starts afresh for " + m.classes() + " classes")
+          + (frozen.isEmpty() ? "" : "; frozen: " + String.join(",", frozen));
+      return new Begun(m, scale, order, stats, fineTuning, origin);
     }
-    Preprocessor pre = new Preprocessor(m.imageSize(), stats.mean(), scale, order);
-    Augmentation aug = new Augmentation(o.randomCrops(), o.flips(),
-        o.colourPca() ? stats.pca() : null);
-    if (run.exists()) {
-      run.recordPrecision(plan.arithmetic());
+  }
+
+  /** A new run: the recipe's model, and the training images' mean, colour PCA and scale. */
+  private static Begun fresh(FitOptions o, RunDir run, Split split, String dataName)
+      throws IOException {
+    ModelConfig m = o.model();
+    if (split.train().numClasses() > m.classes()) {
+      throw new AlexNetException("the data has " + split.train().numClasses() + " classes but"
+          + " the model only " + m.classes() + ": build the model with "
+          + split.train().numClasses() + " classes");
     }
-    return new Prepared(o, run, m, pre, aug, fineTuning, train, val, origin, plan.session(),
-        plan.arithmetic(), plan.note());
+    RunDir.Start start = run.start(m, split.allTrain(), o.recipe().unitVariance(),
+        o.recipe().statsImages(), dataName, split.train().classNames());
+    return new Begun(m, start.scale(), ChannelOrder.RGB, start.stats(), FineTuning.NONE,
+        "a new run in " + o.runDir() + " (recipe " + o.recipe().name() + ")");
   }
 
   /** The session a run trains with, its arithmetic, and why that precision. */

@@ -13,7 +13,7 @@ import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.WeightInit;
 import io.alexnet.store.RunDir;
 import io.alexnet.train.History;
-import io.alexnet.train.TrainConfig;
+import io.alexnet.train.Recipe;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -55,8 +55,8 @@ class TrainingTest {
   }
 
   static FitOptions.Builder options(Dataset d, Path run, int epochs) {
-    return FitOptions.builder(d, run).model(SMALL).unitVariance(true).statsImages(0)
-        .recipe(TrainConfig.builder().epochs(epochs).batchSize(16).checkpointEvery(0).build());
+    return FitOptions.builder(d, run).model(SMALL).recipe(Recipe.DEFAULT.toBuilder()
+        .epochs(epochs).batchSize(16).checkpointEvery(0).statsImages(0).build());
   }
 
   @Test

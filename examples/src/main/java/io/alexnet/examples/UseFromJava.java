@@ -6,10 +6,9 @@ import io.alexnet.api.Model;
 import io.alexnet.api.Prediction;
 import io.alexnet.api.Training;
 import io.alexnet.data.ImageFolder;
-import io.alexnet.graph.ModelConfig;
-import io.alexnet.graph.WeightInit;
 import io.alexnet.eval.EvalResult;
-import io.alexnet.train.TrainConfig;
+import io.alexnet.graph.ModelConfig;
+import io.alexnet.train.Recipe;
 import java.nio.file.Path;
 
 /** Trains a small AlexNet on a folder of images, evaluates, exports, reloads and predicts. */
@@ -20,11 +19,12 @@ public final class UseFromJava {
     Path photo = Path.of(args[2]); // an image to classify
 
     ImageFolder data = ImageFolder.open(images);
+    // A small network, so that the example runs in seconds; the paper's is the default.
     ModelConfig model = ModelConfig.builder().classes(data.numClasses()).imageSize(67)
-        .width(0.125).init(WeightInit.HE).hiddenBias(0.1).build();
-    TrainConfig recipe = TrainConfig.builder().epochs(2).batchSize(16).build();
+        .width(0.125).build();
+    Recipe recipe = Recipe.DEFAULT.toBuilder().epochs(2).batchSize(16).build();
     Training.FitResult run = Training.fit(FitOptions.builder(data, work.resolve("run"))
-        .model(model).recipe(recipe).unitVariance(true).build());
+        .model(model).recipe(recipe).build());
     System.out.println("trained " + run.history().epochs().size() + " epochs");
 
     try (Model trained = Model.load(run.runDir())) {

@@ -5,9 +5,11 @@ import io.alexnet.export.CClient;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
@@ -18,18 +20,21 @@ final class QuickstartCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Run folder. Default: runs/quickstart-<date-time>.")
   Path out;
 
-  @Option(names = "--limit", defaultValue = "4096",
-      description = "Training images, seen once per epoch. Default: ${DEFAULT-VALUE}.")
-  int limit;
+  @Option(names = "--limit",
+      description = "Training images, seen once per epoch. Default: the quickstart recipe's"
+          + " (4096).")
+  Integer limit;
+
+  @Mixin SessionFlags session;
 
   @Option(names = "--eval-limit", defaultValue = "1000",
       description = "Test images to evaluate on (0: all 10,000). Default: ${DEFAULT-VALUE}.")
   int evalLimit;
 
-  @Option(names = "--epochs", defaultValue = "3",
-      description = "Epochs; the learning rate is divided by 10 after the second."
-          + " Default: ${DEFAULT-VALUE}.")
-  int epochs;
+  @Option(names = "--epochs",
+      description = "Epochs. Default: the quickstart recipe's (3, the rate cut by 10 for the"
+          + " last).")
+  Integer epochs;
 
   @Override
   public Integer call() throws Exception {
@@ -38,29 +43,26 @@ final class QuickstartCommand implements Callable<Integer> {
     FashionMnistInstall.ensure();
     long start = System.nanoTime();
 
-    step(1, "train (the paper's net at full size; He init, biases 0.1, unit-variance inputs)");
-    // The paper's N(0, 0.01) init with biases of 1 went to NaN or stayed at chance on this data
-    // in a few minutes; He init with biases 0.1 learns (docs/training.md). A few minutes' run
-    // learns most from a few passes over the same images at a high rate, cut by 10 for the
-    // last, without Section 4.1's augmentation, which pays off only over many epochs: chosen on
-    // the held-out validation images (BENCHMARKS.md, "The quickstart's recipe").
-    check(Main.run("train", "--data", "fashion-mnist", "--out", run.toString(),
-        "--epochs", Integer.toString(epochs), "--limit", Integer.toString(limit),
-        "--schedule", "2", "--lr", "0.02", "--no-crop", "--no-flip", "--no-pca",
-        "--val-limit", "500", "--batch", "64", "--init", "he", "--hidden-bias", "0.1",
-        "--input-scale", "unit", "--stats-images", "5000", "--log-every", "16",
-        // A checkpoint and a validation after each epoch: three points on the error curve.
-        "--checkpoint-every", "0",
+    step(1, "train (the paper's net at full size, the quickstart recipe: docs/training.md)");
+    List<String> train = new java.util.ArrayList<>(List.of("train", "--recipe", "quickstart",
+        "--data", "fashion-mnist", "--out", run.toString(),
         // The evaluation below writes the report, on the test images.
-        "--no-report"), "training");
+        "--no-report"));
+    if (epochs != null) {
+      train.addAll(List.of("--epochs", epochs.toString()));
+    }
+    if (limit != null) {
+      train.addAll(List.of("--limit", limit.toString()));
+    }
+    check(Main.run(with(train)), "training");
 
     step(2, "evaluate on the Fashion-MNIST test set");
-    check(Main.run("eval", "--model", run.toString(), "--data", "fashion-mnist",
-        "--limit", Integer.toString(evalLimit)), "evaluation");
+    check(Main.run(with(List.of("eval", "--model", run.toString(), "--data", "fashion-mnist",
+        "--limit", Integer.toString(evalLimit)))), "evaluation");
 
     step(3, "export a SavedModel");
     Path version;
-    try (Model trained = Model.load(run)) {
+    try (Model trained = Model.loader(run).session(session.options()).load()) {
       version = trained.exportSavedModel(run.resolve("model"), 1);
     }
     System.out.println("exported " + version.toAbsolutePath());
@@ -86,6 +88,13 @@ final class QuickstartCommand implements Callable<Integer> {
     System.out.println("  predict:      tools/alexnet predict --model " + run.resolve("model")
         + " IMAGE.jpg");
     return 0;
+  }
+
+  /** A command's arguments with this command's session flags after them. */
+  private String[] with(List<String> args) {
+    List<String> all = new java.util.ArrayList<>(args);
+    all.addAll(session.arguments());
+    return all.toArray(new String[0]);
   }
 
   private static void step(int n, String what) {

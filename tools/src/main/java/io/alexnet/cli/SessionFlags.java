@@ -23,6 +23,16 @@ public final class SessionFlags {
           + " Default: auto.")
   String precision;
 
+  /** These flags as arguments, for a command that runs another. */
+  java.util.List<String> arguments() {
+    java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("--threads",
+        Integer.toString(threads), "--virtual-cpus", Integer.toString(virtualCpus)));
+    if (precision != null) {
+      a.addAll(java.util.List.of("--precision", precision));
+    }
+    return a;
+  }
+
   /** The session options these flags give. */
   SessionOptions options() {
     return SessionOptions.DEFAULT.withThreads(threads).withVirtualCpus(virtualCpus)

@@ -3,50 +3,47 @@ package io.alexnet.cli;
 import io.alexnet.api.AlexNetException;
 import io.alexnet.api.FitOptions;
 import io.alexnet.api.Model;
-import io.alexnet.train.FineTuning;
 import io.alexnet.api.Training;
-import io.alexnet.cluster.ClusterServer;
-import io.alexnet.cluster.ClusterSpec;
-import io.alexnet.cluster.TfConfig;
+import io.alexnet.cluster.ClusterTask;
 import io.alexnet.cluster.WorkerRole;
-import io.alexnet.data.DataSources;
+import io.alexnet.data.Augmentation;
 import io.alexnet.data.Dataset;
-import io.alexnet.graph.AlexNet;
-import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.ModelSummary;
+import io.alexnet.graph.WeightInit;
 import io.alexnet.report.CsvLogger;
-import io.alexnet.runtime.Precision;
-import io.alexnet.runtime.SessionOptions;
 import io.alexnet.report.ProgressPrinter;
 import io.alexnet.report.TrainingPlot;
 import io.alexnet.runreport.RunReport;
-import io.alexnet.train.CheckpointNotSaved;
-import io.alexnet.train.History;
+import io.alexnet.runtime.SessionOptions;
 import io.alexnet.store.RunDir;
+import io.alexnet.train.CheckpointNotSaved;
+import io.alexnet.train.FineTuning;
+import io.alexnet.train.History;
+import io.alexnet.train.Recipe;
 import io.alexnet.train.StopRequest;
-import io.alexnet.train.TrainConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.tensorflow.Graph;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Train AlexNet with the paper's recipe (SGD, momentum 0.9, weight decay 5e-4,"
-        + " learning rate /10 on plateaus, crops, flips, colour PCA).")
+    description = {"Train AlexNet: the paper's update (SGD, momentum 0.9, weight decay 5e-4,"
+        + " learning rate /10 on plateaus) with crops, flips and colour PCA.",
+        "--recipe picks the recipe (default: the paper's with He initialization, hidden biases"
+            + " of 0.1 and unit-variance inputs, which learns on data other than ImageNet;"
+            + " paper: Section 5 exactly); the flags after it override single fields."})
 final class TrainCommand implements Callable<Integer> {
 
-  @Option(names = "--data", defaultValue = "fashion-mnist",
-      description = "fashion-mnist (Debian's package), a folder of class sub-folders, a folder of"
-          + " IDX files, or a TFRecord glob. Default: ${DEFAULT-VALUE}.")
-  String data;
+  @Mixin DataFlags data;
 
-  @Option(names = "--val-data",
+  @Option(names = "--val-data", paramLabel = "DATA",
       description = "Validation data, same kinds as --data (IDX data: its test split)."
           + " Default: every k-th training example, held out (--val-fraction).")
   String valData;
@@ -62,15 +59,90 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
   boolean resume;
 
-  @Option(names = "--epochs", defaultValue = "90", description = "Default: ${DEFAULT-VALUE}.")
-  int epochs;
+  @Option(names = "--recipe", paramLabel = "NAME",
+      description = "default, paper, fine-tune or quickstart (docs/training.md). Default:"
+          + " default, or fine-tune with --init-from.")
+  String recipe;
 
-  @Option(names = "--batch", defaultValue = "128", description = "Default: ${DEFAULT-VALUE}.")
-  int batch;
+  @Option(names = "--epochs", description = "Default: the recipe's (90; quickstart 3).")
+  Integer epochs;
 
-  @Option(names = "--lr",
-      description = "Learning rate. Default: 0.01 (the paper's), or 0.001 with --init-from.")
+  @Option(names = "--lr", description = "Learning rate. Default: the recipe's (0.01; fine-tune"
+      + " 0.001, quickstart 0.02).")
   Double lr;
+
+  @Option(names = "--momentum", description = "Default: the recipe's (0.9).")
+  Double momentum;
+
+  @Option(names = "--weight-decay", description = "Default: the recipe's (0.0005).")
+  Double weightDecay;
+
+  @Option(names = "--schedule",
+      description = "plateau (divide by 10 when validation error stops improving), or the"
+          + " epochs to divide at, e.g. 30,60,80. Default: the recipe's (plateau).")
+  String schedule;
+
+  @Option(names = "--patience",
+      description = "Epochs without improvement before a plateau cut. Default: the recipe's (1).")
+  Integer patience;
+
+  @Option(names = "--max-cuts", description = "Default: the recipe's (3).")
+  Integer maxCuts;
+
+  @Option(names = "--init", paramLabel = "paper|he",
+      description = "Weight init: paper (N(0, 0.01^2)) or he. Default: the recipe's (he; paper"
+          + " for --recipe paper).")
+  String init;
+
+  @Option(names = "--hidden-bias",
+      description = "Bias of conv2, conv4, conv5, fc6, fc7. Default: the recipe's (0.1; the"
+          + " paper's 1 for --recipe paper).")
+  Double hiddenBias;
+
+  @Option(names = "--input-scale", paramLabel = "paper|unit",
+      description = "paper: pixels 0..255 minus the mean (Section 2); unit: also divided by the"
+          + " pixels' standard deviation (what --init he expects). Default: the recipe's.")
+  String inputScale;
+
+  @Option(names = "--crop", negatable = true,
+      description = "Random 227 crops of the 256 canvas (--no-crop: the central crop)."
+          + " Default: the recipe's.")
+  Boolean crop;
+
+  @Option(names = "--flip", negatable = true,
+      description = "Random horizontal reflections. Default: the recipe's.")
+  Boolean flip;
+
+  @Option(names = "--pca", negatable = true,
+      description = "Colour PCA augmentation. Default: the recipe's.")
+  Boolean pca;
+
+  @Option(names = "--stats-images",
+      description = "Training images the mean and colour PCA are computed from (0: all)."
+          + " Default: the recipe's (10000).")
+  Integer statsImages;
+
+  @Option(names = "--val-limit",
+      description = "Use only the first N validation examples (0: all). Default: the recipe's.")
+  Integer valLimit;
+
+  @Option(names = "--log-every", description = "Steps between progress lines. Default: the"
+      + " recipe's (10).")
+  Integer logEvery;
+
+  @Option(names = "--val-every", paramLabel = "N",
+      description = "Also validate every N steps inside an epoch (0: only after each), so a"
+          + " short run still has a validation curve. Default: the recipe's (0).")
+  Integer valEvery;
+
+  @Option(names = "--checkpoint-every",
+      description = "Steps between checkpoints (one also ends every epoch; 0: only those)."
+          + " Default: the recipe's (500).")
+  Integer checkpointEvery;
+
+  @Option(names = "--keep",
+      description = "Checkpoints kept besides the best. Default: the recipe's (3).")
+  Integer keep;
 
   @Option(names = "--init-from", paramLabel = "RUN_DIR|MODEL_DIR",
       description = "Start from this run's or SavedModel's weights (an imported model's too),"
@@ -85,83 +157,6 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--freeze-until", paramLabel = "LAYER",
       description = "Freeze this layer and every one before it, e.g. fc6.")
   String freezeUntil;
-
-  @Option(names = "--momentum", defaultValue = "0.9", description = "Default: ${DEFAULT-VALUE}.")
-  double momentum;
-
-  @Option(names = "--weight-decay", defaultValue = "0.0005",
-      description = "Default: ${DEFAULT-VALUE}.")
-  double weightDecay;
-
-  @Option(names = "--schedule", defaultValue = "plateau",
-      description = "plateau (divide by 10 when validation error stops improving), or the"
-          + " epochs to divide at, e.g. 30,60,80. Default: ${DEFAULT-VALUE}.")
-  String schedule;
-
-  @Option(names = "--patience", defaultValue = "1",
-      description = "Epochs without improvement before a plateau cut. Default: ${DEFAULT-VALUE}.")
-  int patience;
-
-  @Option(names = "--max-cuts", defaultValue = "3", description = "Default: ${DEFAULT-VALUE}.")
-  int maxCuts;
-
-  @Option(names = "--limit", defaultValue = "0",
-      description = "Use only the first N training examples (0: all).")
-  int limit;
-
-  @Option(names = "--val-limit", defaultValue = "0",
-      description = "Use only the first N validation examples (0: all).")
-  int valLimit;
-
-  @Option(names = "--input-scale", defaultValue = "paper",
-      description = "paper: pixels 0..255 minus the mean (Section 2); unit: also divided by the"
-          + " pixels' standard deviation (what --init he expects). Default: ${DEFAULT-VALUE}.")
-  InputScale inputScale;
-
-  @Option(names = "--no-crop", negatable = true, defaultValue = "true",
-      description = "Random 227 crops of the 256 canvas (--no-crop: central crop).")
-  boolean crop;
-
-  @Option(names = "--no-flip", negatable = true, defaultValue = "true",
-      description = "Random horizontal reflections.")
-  boolean flip;
-
-  @Option(names = "--no-pca", negatable = true, defaultValue = "true",
-      description = "Colour PCA augmentation.")
-  boolean pca;
-
-  @Option(names = "--stats-images", defaultValue = "10000",
-      description = "Training images the mean and colour PCA are computed from (0: all)."
-          + " Default: ${DEFAULT-VALUE}.")
-  int statsImages;
-
-  @Option(names = "--log-every", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
-  int logEvery;
-
-  @Option(names = "--val-every", defaultValue = "0", paramLabel = "N",
-      description = "Also validate every N steps inside an epoch (0: only after each), so a"
-          + " short run still has a validation curve. Default: ${DEFAULT-VALUE}.")
-  int valEvery;
-
-  @Option(names = "--checkpoint-every", defaultValue = "500",
-      description = "Steps between checkpoints (one also ends every epoch)."
-          + " Default: ${DEFAULT-VALUE}.")
-  int checkpointEvery;
-
-  @Option(names = "--keep", defaultValue = "3",
-      description = "Checkpoints kept besides the best. Default: ${DEFAULT-VALUE}.")
-  int keep;
-
-  @Option(names = "--workers", defaultValue = "2",
-      description = "Image decoding threads. Default: ${DEFAULT-VALUE}.")
-  int workers;
-
-  @Mixin SessionFlags session;
-
-  @Option(names = "--label-base", defaultValue = "1",
-      description = "First class id in TFRecord image/class/label (TF's ImageNet tooling: 1)."
-          + " Default: ${DEFAULT-VALUE}.")
-  int labelBase;
 
   @Option(names = "--cluster", paramLabel = "JOB=HOST:PORT[,HOST:PORT...]",
       description = "Train on a cluster: one flag for the ps tasks (they hold the variables),"
@@ -188,89 +183,56 @@ final class TrainCommand implements Callable<Integer> {
           + " stop with an error naming the missing task (default: ${DEFAULT-VALUE}).")
   int clusterTimeout;
 
-  @Mixin ModelOptions model;
+  @Mixin NetworkFlags model;
 
-  @Option(names = "--no-report", negatable = true, defaultValue = "true",
-      description = "Write report.html at the end (looks again at 1,000 validation images).")
+  @Mixin SessionFlags session;
+
+  @Option(names = "--report", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Write report.html at the end (looks again at 1,000 validation images)."
+          + " Default: yes.")
   boolean htmlReport;
-
 
   @Override
   public Integer call() throws Exception {
-    ClusterSpec spec = null;
-    String tfConfig = System.getenv(TfConfig.VARIABLE);
-    if (cluster != null && !cluster.isEmpty()) {
-      spec = ClusterSpec.parse(cluster);
-      if (job == null) {
-        throw new IllegalArgumentException("--cluster needs --job worker or --job ps, and --task");
-      }
-    } else if (tfConfig != null && !tfConfig.isBlank()) {
-      // An orchestrator's description of the cluster, for every task the same; the flags may
-      // repeat this task's part of it, not contradict it.
-      TfConfig c = TfConfig.parse(tfConfig);
-      if ((job != null && !job.equals(c.job())) || (task != null && task != c.task())) {
-        throw new IllegalArgumentException(flags(job, task) + " contradicts "
-            + TfConfig.VARIABLE + ", which makes this process " + c.job() + " task " + c.task()
-            + ": drop the flags, or unset " + TfConfig.VARIABLE);
-      }
-      spec = c.spec();
-      job = c.job();
-      task = c.task();
-    } else if (job != null || task != null || sync) {
-      throw new IllegalArgumentException("--job, --task and --sync are for cluster training:"
-          + " give --cluster ps=HOST:PORT --cluster worker=HOST:PORT,..., or set "
-          + TfConfig.VARIABLE);
-    }
-    if (task == null) {
-      task = 0;
-    }
-    if (spec != null) {
-      spec.checkTask(job, task);
-      if (job.equals(ClusterSpec.PS)) {
-        return servePs(spec);
-      }
+    Optional<ClusterTask> clusterTask = ClusterTask.resolve(
+        cluster == null ? List.of() : cluster, Optional.ofNullable(job),
+        Optional.ofNullable(task), sync, Duration.ofSeconds(clusterTimeout), System.getenv());
+    SessionOptions sessionOptions = session.options();
+    if (clusterTask.isPresent() && clusterTask.get().ps()) {
+      ClusterTask ps = clusterTask.get();
+      ps.servePs(sessionOptions, address -> System.out.println("ps task " + ps.index() + " of "
+          + ps.spec().count("ps") + " serving on " + address + " for cluster " + ps.spec()
+          + "; it holds variables for the workers and runs until killed (Ctrl-C). Only on a"
+          + " trusted network: the port takes commands from anyone who reaches it."));
+      return 0;
     }
     if (freeze != null && freezeUntil != null) {
       throw new IllegalArgumentException("give --freeze or --freeze-until, not both");
     }
-    // A cluster's other workers share the chief's data but keep their own logs.
-    boolean follower = spec != null && task > 0;
+    boolean follower = clusterTask.map(ClusterTask::follower).orElse(false);
+    String spec = data.spec();
     Path runPath = out != null ? out
-        : Path.of("runs", runName(data) + (follower ? "-worker" + task : ""));
-    if (data.equals(DataSources.FASHION_MNIST)) {
-      FashionMnistInstall.ensure();
-    }
+        : Path.of("runs", runName(spec) + (follower ? "-worker" + task(clusterTask) : ""));
     int tfClasses = model.classes != null ? model.classes : 1000;
-    Dataset trainData = DataSources.open(data, false, tfClasses, labelBase);
-    // Fine-tuning moves weights that already work: a tenth of the paper's rate (as BVLC's
-    // fine-tuning recipes use) keeps the first steps from undoing them.
-    double rate = lr != null ? lr : initFrom != null ? 0.001 : 0.01;
-    TrainConfig tc = TrainConfig.builder().epochs(epochs).batchSize(batch).learningRate(rate)
-        .momentum(momentum).weightDecay(weightDecay).milestones(parseSchedule(schedule))
-        .patience(patience).maxCuts(maxCuts).logEvery(logEvery).checkpointEvery(checkpointEvery)
-        .keep(keep).workers(workers).valEvery(valEvery).build();
-    SessionOptions sessionOptions = session.options();
-    FitOptions.Advanced advanced = FitOptions.Advanced.DEFAULT.withDataName(data);
-    if (spec != null) {
-      ClusterServer server = ClusterServer.start(spec, ClusterSpec.WORKER, task,
-          sessionOptions.configProto());
-      WorkerRole role = new WorkerRole(spec, task, sync, server.target(),
-          java.time.Duration.ofSeconds(clusterTimeout));
+    Dataset trainData = data.labelledAll(false, tfClasses);
+    Recipe r = recipe();
+    FitOptions.Advanced advanced = FitOptions.Advanced.DEFAULT.withDataName(spec);
+    if (clusterTask.isPresent()) {
+      WorkerRole role = clusterTask.get().startWorker(sessionOptions);
       advanced = advanced.withCluster(role);
-      System.out.println(role + ", serving on " + server.address() + "; variables on "
+      System.out.println(role + ", serving at " + role.target() + "; variables on "
           + role.variableDevices());
     }
     StopRequest stop = new StopRequest();
     FitOptions.Builder options = FitOptions.builder(trainData, runPath)
-        .model(model.config(trainData.numClasses())).recipe(tc).limit(limit)
-        .validationFraction(valFraction).validationLimit(valLimit)
-        .unitVariance(inputScale == InputScale.unit).augmentation(crop, flip, pca)
-        .statsImages(statsImages).listener(new ProgressPrinter(System.err, epochs))
+        .model(model.config(trainData.numClasses())).recipe(r)
+        .validationFraction(valFraction)
+        .listener(new ProgressPrinter(System.err, r.loop().epochs()))
         .resume(resume).frozen(freezeUntil != null ? FineTuning.upTo(freezeUntil)
             : freeze != null ? Set.of(freeze.split(",")) : Set.of())
         .stopRequest(stop).session(sessionOptions).advanced(advanced);
     if (valData != null) {
-      options.validation(DataSources.open(valData, true, tfClasses, labelBase));
+      options.validation(data.labelledAll(valData, true, tfClasses));
     }
     if (initFrom != null) {
       options.initFrom(initFrom);
@@ -280,15 +242,13 @@ final class TrainCommand implements Callable<Integer> {
     System.out.println("validation data: " + prepared.validation().describe());
     System.out.println(prepared.origin());
     System.out.println("precision: " + prepared.precision());
-    ModelConfig m = prepared.model();
-    try (Graph g = new Graph()) {
-      System.out.print(ModelSummary.of(AlexNet.build(g, m, AlexNet.Mode.INFERENCE)));
-    }
+    System.out.print(ModelSummary.of(prepared.model()));
     // Placement is the machine's business, not the model's: a run may resume on other devices.
-    List<io.alexnet.graph.DevicePlan> replicas = model.replicaPlans(m.variant());
+    List<io.alexnet.graph.DevicePlan> replicas = model.replicaPlans(prepared.model().variant());
     if (replicas.size() > 1) {
       System.out.println(replicas.size() + " replicas: " + replicas);
     }
+    int batch = r.loop().batchSize();
     System.out.printf(Locale.ROOT, "%d steps per epoch of %d images; run folder %s%n",
         (prepared.train().size() + batch - 1) / batch, prepared.train().size(),
         runPath.toAbsolutePath());
@@ -312,8 +272,8 @@ final class TrainCommand implements Callable<Integer> {
       return StopOnSignal.exitCode();
     }
     if (h.outcome() == History.Outcome.DIVERGED) {
-      System.err.println("alexnet train: try --lr " + (rate / 10)
-          + ", or --init he --hidden-bias 0.1 --input-scale unit (what the quickstart uses)");
+      System.err.println("alexnet train: try --lr " + (r.loop().learningRate() / 10)
+          + ", or the default recipe (He initialization, biases of 0.1, unit-variance inputs)");
       return 3;
     }
     if (follower) {
@@ -326,7 +286,7 @@ final class TrainCommand implements Callable<Integer> {
         + runPath.resolve(CsvLogger.EPOCHS) + "; TensorBoard: tensorboard --logdir " + runPath);
     if (htmlReport) {
       // On the validation images, neighbours among the training images.
-      try (Model trained = Model.load(runPath)) {
+      try (Model trained = Model.loader(runPath).session(sessionOptions).load()) {
         ProgressBar bar = new ProgressBar("report: classifying");
         Path page = RunReport.evaluateAndWrite(trained, prepared.validation(),
             RunReport.trainingData(trained), RunReport.Options.closing(1000),
@@ -338,23 +298,83 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** --input-scale: what the pixels are divided by. */
-  enum InputScale { paper, unit }
-
-  private static String flags(String job, Integer task) {
-    return ((job != null ? "--job " + job : "") + (task != null ? " --task " + task : "")).trim();
+  /** The recipe asked for: the named one (or the library's default), then each flag given. */
+  Recipe recipe() {
+    Recipe.Builder b = (recipe != null ? Recipe.named(recipe)
+        : Recipe.defaultFor(initFrom != null)).toBuilder();
+    Recipe base = b.build();
+    if (epochs != null) {
+      b.epochs(epochs);
+    }
+    if (data.batch != null) {
+      b.batchSize(data.batch);
+    }
+    if (lr != null) {
+      b.learningRate(lr);
+    }
+    if (momentum != null) {
+      b.momentum(momentum);
+    }
+    if (weightDecay != null) {
+      b.weightDecay(weightDecay);
+    }
+    if (schedule != null) {
+      b.milestones(parseSchedule(schedule));
+    }
+    if (patience != null) {
+      b.patience(patience);
+    }
+    if (maxCuts != null) {
+      b.maxCuts(maxCuts);
+    }
+    if (init != null) {
+      b.init(WeightInit.parse(init));
+    }
+    if (hiddenBias != null) {
+      b.hiddenBias(hiddenBias);
+    }
+    if (inputScale != null) {
+      b.unitVariance(parseInputScale(inputScale));
+    }
+    Augmentation.Choice a = base.augmentation();
+    b.augmentation(new Augmentation.Choice(crop != null ? crop : a.randomCrop(),
+        flip != null ? flip : a.flip(), pca != null ? pca : a.colourPca()));
+    if (statsImages != null) {
+      b.statsImages(statsImages);
+    }
+    if (data.limit != 0) {
+      b.limit(data.limit);
+    }
+    if (valLimit != null) {
+      b.validationLimit(valLimit);
+    }
+    if (logEvery != null) {
+      b.logEvery(logEvery);
+    }
+    if (valEvery != null) {
+      b.validateEvery(valEvery);
+    }
+    if (checkpointEvery != null) {
+      b.checkpointEvery(checkpointEvery);
+    }
+    if (keep != null) {
+      b.keep(keep);
+    }
+    b.workers(data.workers);
+    return b.build();
   }
 
-  /** A ps task: serves the variables to the workers until the process is killed. */
-  private int servePs(ClusterSpec spec) {
-    ClusterServer server = ClusterServer.start(spec, ClusterSpec.PS, task,
-        session.options().withVirtualCpus(1).withPrecision(Precision.FLOAT32).configProto());
-    System.out.println("ps task " + task + " of " + spec.count(ClusterSpec.PS) + " serving on "
-        + server.address() + " for cluster " + spec + "; it holds variables for the workers and"
-        + " runs until killed (Ctrl-C). Only on a trusted network: the port takes commands from"
-        + " anyone who reaches it.");
-    server.join();
-    return 0;
+  private static int task(Optional<ClusterTask> t) {
+    return t.map(ClusterTask::index).orElse(0);
+  }
+
+  static boolean parseInputScale(String s) {
+    return switch (s) {
+      case "unit" -> true;
+      case "paper" -> false;
+      default -> throw new IllegalArgumentException("--input-scale takes paper or unit, got '"
+          + s + "'");
+    };
   }
 
   static List<Integer> parseSchedule(String s) {

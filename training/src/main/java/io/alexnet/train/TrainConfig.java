@@ -102,7 +102,7 @@ public record TrainConfig(
     private int patience = 1;
     private int maxCuts = 3;
     private int logEvery = 10;
-    private int checkpointEvery = 1000;
+    private int checkpointEvery = 500;
     private int keep = 3;
     private int workers = 2;
     private int prefetch = 4;

@@ -4,11 +4,10 @@ import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.Devices;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.Variant;
-import io.alexnet.graph.WeightInit;
 import picocli.CommandLine.Option;
 
-/** Flags that choose the network, shared by every command that builds one. */
-public final class ModelOptions {
+/** Flags that choose the network's architecture, shared by every command that builds one. */
+public final class NetworkFlags {
 
   @Option(names = "--variant", defaultValue = "paper",
       description = "paper (two towers, grouped convs) or one-tower. Default: ${DEFAULT-VALUE}.")
@@ -25,14 +24,6 @@ public final class ModelOptions {
   @Option(names = "--width", defaultValue = "1.0",
       description = "Multiplier on every layer's size (1 = the paper). Default: ${DEFAULT-VALUE}.")
   double width;
-
-  @Option(names = "--init", defaultValue = "paper",
-      description = "Weight init: paper (N(0, 0.01^2)) or he. Default: ${DEFAULT-VALUE}.")
-  String init;
-
-  @Option(names = "--hidden-bias", defaultValue = "1.0",
-      description = "Bias of conv2, conv4, conv5, fc6, fc7 (paper: 1). Default: ${DEFAULT-VALUE}.")
-  double hiddenBias;
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed. Default: ${DEFAULT-VALUE}.")
   long seed;
@@ -59,8 +50,6 @@ public final class ModelOptions {
         .classes(classes != null ? classes : defaultClasses)
         .imageSize(imageSize)
         .width(width)
-        .init(WeightInit.parse(init))
-        .hiddenBias(hiddenBias)
         .seed(seed)
         .devices(plan())
         .build();

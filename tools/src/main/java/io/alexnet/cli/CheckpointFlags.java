@@ -1,0 +1,25 @@
+package io.alexnet.cli;
+
+import io.alexnet.api.Model;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** How a model is opened: which checkpoint of a run, whether to trust a SavedModel. */
+public final class CheckpointFlags {
+
+  @Option(names = "--checkpoint", defaultValue = Model.BEST, paramLabel = "best|latest|ckpt-N",
+      description = "For a run folder: best (else the newest), latest, or a checkpoint's name."
+          + " Default: ${DEFAULT-VALUE}.")
+  String checkpoint;
+
+  @Option(names = "--trust",
+      description = "Open a SavedModel even when its graph has ops an AlexNet does not need"
+          + " (only for a model from someone you trust).")
+  boolean trust;
+
+  /** Opens {@code path} with these choices and {@code session}'s threads and precision. */
+  Model open(Path path, SessionFlags session) {
+    return Model.loader(path).checkpoint(checkpoint).trust(trust).session(session.options())
+        .load();
+  }
+}
