@@ -13,6 +13,14 @@ import io.alexnet.graph.ModelConfig;
 import io.alexnet.train.FineTuning;
 import io.alexnet.train.TrainConfig;
 import io.alexnet.train.TrainingGraph;
+import io.alexnet.train.TrainingStep;
+import io.alexnet.runtime.Arithmetic;
+import io.alexnet.runtime.OpPrecisions;
+import io.alexnet.runtime.SessionOptions;
+import org.tensorflow.Operand;
+import org.tensorflow.types.TBfloat16;
+import org.tensorflow.types.TFloat16;
+import org.tensorflow.types.family.TFloating;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,23 +47,39 @@ public final class Benchmarks {
   private Benchmarks() {}
 
   /**
-   * Sustained float32 MatMul GFLOP/s for n x n x n in the given session configuration.
+   * Sustained MatMul GFLOP/s for n x n x n in {@code a}'s type: the limit a network computing in
+   * that type is measured against. Float32 multiplies float32 tensors; bfloat16 multiplies
+   * bfloat16 tensors (variables of that type, so every timed run is the one kernel, with no
+   * casts); float16 likewise. The median of the timed runs.
    *
-   * @param config TensorFlow's session settings (threads)
+   * @param options the session's threads
+   * @param a the arithmetic whose limit to time
    * @param n the matrices' side
    * @param warmup untimed repetitions first
    * @param runs timed repetitions
    * @return GFLOP/s of the median run
    */
-  public static double matMulGflops(ConfigProto config, int n, int warmup, int runs) {
+  public static double matMulGflops(SessionOptions options, Arithmetic a, int n, int warmup,
+      int runs) {
+    Class<? extends TFloating> type = switch (a) {
+      case FLOAT32 -> TFloat32.class;
+      case BFLOAT16 -> TBfloat16.class;
+      case FLOAT16, FLOAT16_CPU_EMULATION -> TFloat16.class;
+    };
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       var shape = tf.constant(new long[] {n, n});
-      var a = tf.variable(tf.random.randomUniform(shape, TFloat32.class, RandomUniform.seed(1L)));
-      var b = tf.variable(tf.random.randomUniform(shape, TFloat32.class, RandomUniform.seed(2L)));
+      Operand<? extends TFloating> a0 = tf.dtypes.cast(
+          tf.random.randomUniform(shape, TFloat32.class, RandomUniform.seed(1L)), type);
+      Operand<? extends TFloating> b0 = tf.dtypes.cast(
+          tf.random.randomUniform(shape, TFloat32.class, RandomUniform.seed(2L)), type);
+      var x = tf.variable(a0);
+      var y = tf.variable(b0);
       // Reduce to a scalar so the fetch does not time a 64 MB copy to Java.
-      var c = tf.reduceSum(tf.linalg.matMul(a, b), tf.constant(new int[] {0, 1}));
-      try (Session s = new Session(g, config)) {
+      var c = tf.reduceSum(tf.dtypes.cast(tf.linalg.matMul(generic(x), generic(y)),
+          TFloat32.class), tf.constant(new int[] {0, 1}));
+      // The types are the graph's own: no rewrite, whatever the options' precision.
+      try (Session s = new Session(g, options.configProto(Arithmetic.FLOAT32))) {
         s.initialize();
         Timing t = Timing.of(warmup, runs, () -> {
           try (Result r = s.runner().fetch(c).run()) {
@@ -67,57 +91,65 @@ public final class Benchmarks {
     }
   }
 
+  @SuppressWarnings("unchecked")
+  private static Operand<TFloating> generic(Operand<? extends TFloating> o) {
+    return (Operand<TFloating>) o;
+  }
+
   /**
-   * Seconds per training step (forward, LRN-aware backward, the paper's update), on exactly the
-   * graph training runs ({@link TrainingGraph}: gradients placed beside their forward ops). With
-   * a non-null {@code profile}, one more step runs traced and its per-op-type times go there.
+   * Seconds per training step on exactly what training runs: {@link TrainingGraph}'s graph and
+   * {@link TrainingStep}'s feeds, fetches and update, in a session of {@code options}. With a
+   * non-null {@code profile}, one more step runs traced and its per-op-type times and the
+   * types its ops computed in go there.
    *
    * @param model the network
-   * @param config TensorFlow's session settings
+   * @param options the session's threads and precision
    * @param batch images per step
    * @param warmup untimed repetitions first
    * @param runs timed repetitions
    * @param profile receives the traced step's op times, or null
    * @return seconds per step
    */
-  public static Timing trainStep(ModelConfig model, ConfigProto config, int batch, int warmup,
-      int runs, java.util.function.Consumer<String> profile) {
-    try (TrainingGraph tg = TrainingGraph.build(model, List.of(model.devices()),
+  public static Timing trainStep(ModelConfig model, SessionOptions options, int batch,
+      int warmup, int runs, java.util.function.Consumer<String> profile) {
+    Arithmetic a = options.arithmetic();
+    ModelConfig m = model.withArithmetic(a);
+    try (TrainingGraph tg = TrainingGraph.build(m, List.of(m.devices()),
         TrainConfig.paper().withBatch(batch), FineTuning.NONE, Optional.empty())) {
-      TrainingGraph.Handles h = tg.handles();
-      int s = model.imageSize();
+      int s = m.imageSize();
       Random rnd = new Random(1);
       float[] x = new float[batch * s * s * 3];
       for (int i = 0; i < x.length; i++) {
         x[i] = (float) rnd.nextGaussian();
       }
-      int[] y = rnd.ints(batch, 0, model.classes()).toArray();
-      try (Session sess = new Session(tg.graph(), config);
-          TFloat32 images = HostTensors.of(Shape.of(batch, s, s, 3), x);
-          TInt32 labels = HostTensors.of(Shape.of(batch), y);
-          TBool on = TBool.scalarOf(true)) {
+      int[] y = rnd.ints(batch, 0, m.classes()).toArray();
+      try (Session sess = new Session(tg.graph(), options.configProto(a))) {
         sess.initialize();
-        Timing t = Timing.of(warmup, runs, () -> {
-          try (Result r = sess.runner().feed(h.images(), images).feed(h.labels(), labels)
-              .feed(h.training(), on).fetch(h.loss()).addTarget(h.step()).run()) {
-            r.get(0);
-          }
-        });
+        TrainingStep step = TrainingStep.local(sess, tg, s);
+        long[] at = {0};
+        Timing t = Timing.of(warmup, runs, () -> at[0] = step.run(x, y, batch, at[0]).step());
         if (profile != null) {
-          try (Result r = sess.runner().feed(h.images(), images).feed(h.labels(), labels)
-              .feed(h.training(), on).fetch(h.loss()).addTarget(h.step())
-              .setOptions(RunOptions.newBuilder()
-                  .setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build())
-              .runAndFetchMetadata()) {
+          TrainingGraph.Handles h = tg.handles();
+          try (TFloat32 images = HostTensors.of(Shape.of(batch, s, s, 3), x);
+              TInt32 labels = HostTensors.of(Shape.of(batch), y);
+              TBool on = TBool.scalarOf(true);
+              Result r = sess.runner().feed(h.images(), images).feed(h.labels(), labels)
+                  .feed(h.training(), on).fetch(h.loss()).addTarget(h.step())
+                  .setOptions(TRACED).runAndFetchMetadata()) {
             RunMetadata md = r.getMetadata().orElseThrow();
             profile.accept(StepProfile.format(StepProfile.byOpType(tg.graph(), md), 15)
-                + StepProfile.formatDevices(StepProfile.convDevices(md)));
+                + StepProfile.formatDevices(StepProfile.convDevices(md))
+                + OpPrecisions.of(md).format());
           }
         }
         return t;
       }
     }
   }
+
+  /** Full step stats and the executed graphs: where the time went, and in which types. */
+  private static final RunOptions TRACED = RunOptions.newBuilder()
+      .setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).setOutputPartitionGraphs(true).build();
 
   /**
    * Seconds per inference batch (probabilities fetched), on the graph eval and predict run
@@ -135,10 +167,12 @@ public final class Benchmarks {
    * @param profile receives the traced batch's op times, or null
    * @return seconds per batch
    */
-  public static Timing inference(ModelConfig model, ConfigProto config, int batch, int warmup,
-      int runs, boolean frozen, java.util.function.Consumer<String> profile) {
+  public static Timing inference(ModelConfig model, SessionOptions options, int batch,
+      int warmup, int runs, boolean frozen, java.util.function.Consumer<String> profile) {
+    Arithmetic a = options.arithmetic();
+    ConfigProto config = options.configProto(a);
     try (Graph g = new Graph()) {
-      AlexNet net = AlexNet.build(g, model, AlexNet.Mode.INFERENCE);
+      AlexNet net = AlexNet.build(g, model.withArithmetic(a), AlexNet.Mode.INFERENCE);
       int s = model.imageSize();
       Random rnd = new Random(2);
       float[] x = new float[batch * s * s * 3];
@@ -170,13 +204,11 @@ public final class Benchmarks {
     });
     if (profile != null) {
       try (Result r = sess.runner().feed(g.operation(in).output(0), images)
-          .fetch(g.operation(out).output(0))
-          .setOptions(RunOptions.newBuilder()
-              .setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build())
-          .runAndFetchMetadata()) {
+          .fetch(g.operation(out).output(0)).setOptions(TRACED).runAndFetchMetadata()) {
         RunMetadata md = r.getMetadata().orElseThrow();
         profile.accept(StepProfile.format(StepProfile.byOpType(g, md), 15)
-            + StepProfile.formatDevices(StepProfile.convDevices(md)));
+            + StepProfile.formatDevices(StepProfile.convDevices(md))
+            + OpPrecisions.of(md).format());
       }
     }
     return t;

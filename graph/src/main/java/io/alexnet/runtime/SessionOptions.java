@@ -12,10 +12,11 @@ import org.tensorflow.proto.RewriterConfig;
  * @param interOpThreads TensorFlow's inter-op threads (0: its default)
  * @param virtualCpus split the CPU into this many devices (/device:CPU:0..n-1), how the
  *     two-tower placement is exercised without GPUs; 1 is the plain CPU
- * @param precision what the arithmetic runs in
+ * @param precision what the arithmetic runs in (auto is decided where a session opens: on a
+ *     Spark executor, by that executor's machine)
  */
 public record SessionOptions(int threads, int interOpThreads, int virtualCpus,
-    Precision precision) {
+    Precision precision) implements java.io.Serializable {
 
   /** All cores, one CPU device, auto precision. */
   public static final SessionOptions DEFAULT = new SessionOptions(0, 0, 1, Precision.AUTO);

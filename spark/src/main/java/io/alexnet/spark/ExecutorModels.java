@@ -14,7 +14,7 @@ import org.apache.spark.sql.SparkSession;
  * partition. The models close when the JVM ends.
  */
 final class ExecutorModels {
-  private static final Map<String, Model> MODELS = new ConcurrentHashMap<>();
+  private static final Map<ModelRequest, Model> MODELS = new ConcurrentHashMap<>();
   private static final Map<ImageSource, Dataset> DATA = new ConcurrentHashMap<>();
 
   static {
@@ -24,9 +24,9 @@ final class ExecutorModels {
 
   private ExecutorModels() {}
 
-  /** The model at {@code path} (a run folder or a SavedModel), opened once per JVM. */
-  static Model model(String path) {
-    return MODELS.computeIfAbsent(path, p -> Model.load(java.nio.file.Path.of(p)));
+  /** The model {@code request} names, opened once per JVM. */
+  static Model model(ModelRequest request) {
+    return MODELS.computeIfAbsent(request, ModelRequest::open);
   }
 
   /**
@@ -35,11 +35,11 @@ final class ExecutorModels {
    * is the executor, so it opens the model the tasks will share instead of one more copy (each
    * open reads and checks a few hundred MB); on a cluster it opens one for the look and closes it.
    */
-  static <T> T inspect(SparkSession spark, String path, Function<Model, T> look) {
+  static <T> T inspect(SparkSession spark, ModelRequest request, Function<Model, T> look) {
     if (spark.sparkContext().isLocal()) {
-      return look.apply(model(path));
+      return look.apply(model(request));
     }
-    try (Model m = Model.load(java.nio.file.Path.of(path))) {
+    try (Model m = request.open()) {
       return look.apply(m);
     }
   }

@@ -47,19 +47,19 @@ public final class SparkEvaluation {
    * Scores {@code model} on {@code source}.
    *
    * @param spark the session
-   * @param model a run folder or SavedModel, at the same path on every executor
+   * @param model the model, at the same path on every executor, and how to open it
    * @param source the images
    * @param partitions how many partitions to spread them over (0: Spark's default parallelism)
    * @param options batch size, decoding threads and crops, per partition
    * @param out the Parquet folder to write, one row per image
    * @return the whole set's top-1 and top-5 error and confusion matrix, and the job's time
    */
-  public static EvalResult run(SparkSession spark, Path model, ImageSource source,
+  public static EvalResult run(SparkSession spark, ModelRequest model, ImageSource source,
       int partitions, EvalOptions options, Path out) {
     long start = System.nanoTime();
-    String modelPath = model.toAbsolutePath().toString();
+    ModelRequest request = model;
     // The driver opens both too: a bad model or data path fails here, before any task.
-    ExecutorModels.inspect(spark, modelPath, m -> m);
+    ExecutorModels.inspect(spark, request, m -> m);
     Dataset d = ExecutorModels.inspect(spark, source);
     // The confusion matrix is the data's classes by the data's, as eval counts it.
     int classes = d.numClasses();
@@ -67,7 +67,7 @@ public final class SparkEvaluation {
     int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
     org.apache.spark.sql.Dataset<ScoredImage> scored = spark.range(0, n, 1, parts)
         .mapPartitions((MapPartitionsFunction<Long, ScoredImage>) ids ->
-            score(modelPath, source, options, ids), Encoders.bean(ScoredImage.class));
+            score(request, source, options, ids), Encoders.bean(ScoredImage.class));
     scored.write().mode(SaveMode.ErrorIfExists).parquet(out.toString());
 
     // Counted from what was written, so a retried task's first attempt counts for nothing.
@@ -89,14 +89,14 @@ public final class SparkEvaluation {
   }
 
   /** One partition: its examples through the executor's model, one row each. */
-  static Iterator<ScoredImage> score(String modelPath, ImageSource source, EvalOptions options,
+  static Iterator<ScoredImage> score(ModelRequest request, ImageSource source, EvalOptions options,
       Iterator<Long> ids) {
     List<Integer> indices = new ArrayList<>();
     ids.forEachRemaining(i -> indices.add(Math.toIntExact(i)));
     if (indices.isEmpty()) {
       return List.<ScoredImage>of().iterator();
     }
-    Model model = ExecutorModels.model(modelPath);
+    Model model = ExecutorModels.model(request);
     Dataset all = ExecutorModels.data(source);
     int[] positions = indices.stream().mapToInt(Integer::intValue).toArray();
     Dataset part = new Subset(all, positions, "partition");

@@ -37,7 +37,7 @@ public final class SparkFeatures {
    * Writes {@code layer}'s activations of every readable image of {@code source} to {@code out}.
    *
    * @param spark the session
-   * @param model a run folder or SavedModel, at the same path on every executor
+   * @param model the model, at the same path on every executor, and how to open it
    * @param layer fc7, fc6, pool5, or any row of the model's summary
    * @param source the images
    * @param partitions how many partitions (0: Spark's default parallelism)
@@ -45,29 +45,30 @@ public final class SparkFeatures {
    * @param out the Parquet folder to write
    * @return how many rows, how many skipped
    */
-  public static Count run(SparkSession spark, Path model, String layer, ImageSource source,
+  public static Count run(SparkSession spark, ModelRequest model, String layer,
+      ImageSource source,
       int partitions, EvalOptions options, Path out) {
     long start = System.nanoTime();
-    String modelPath = model.toAbsolutePath().toString();
-    int width = ExecutorModels.inspect(spark, modelPath, m -> m.features(layer).width());
+    ModelRequest request = model;
+    int width = ExecutorModels.inspect(spark, request, m -> m.features(layer).width());
     int n = ExecutorModels.inspect(spark, source).size();
     int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
     spark.range(0, n, 1, parts)
         .mapPartitions((MapPartitionsFunction<Long, FeatureRow>) ids ->
-            rows(modelPath, layer, source, options, ids), Encoders.bean(FeatureRow.class))
+            rows(request, layer, source, options, ids), Encoders.bean(FeatureRow.class))
         .write().mode(SaveMode.ErrorIfExists).parquet(out.toString());
     long rows = spark.read().parquet(out.toString()).count();
     return new Count(rows, n - rows, width, (System.nanoTime() - start) / 1e9);
   }
 
-  static Iterator<FeatureRow> rows(String modelPath, String layer, ImageSource source,
+  static Iterator<FeatureRow> rows(ModelRequest request, String layer, ImageSource source,
       EvalOptions options, Iterator<Long> ids) throws java.io.IOException {
     int[] positions = toArray(ids);
     List<FeatureRow> out = new ArrayList<>(positions.length);
     if (positions.length == 0) {
       return out.iterator();
     }
-    Features f = ExecutorModels.model(modelPath).features(layer);
+    Features f = ExecutorModels.model(request).features(layer);
     Dataset part = new Subset(ExecutorModels.data(source), positions, "partition");
     int w = f.width();
     f.extract(part, options, (at, names, labels, values) -> {

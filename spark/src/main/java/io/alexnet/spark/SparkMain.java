@@ -16,6 +16,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import io.alexnet.cli.DataFlags;
+import io.alexnet.cli.ModelSourceFlags;
+import io.alexnet.cli.SessionFlags;
 
 /**
  * {@code alexnet spark eval|features}: batch evaluation and features as Spark jobs, embedded
@@ -28,6 +32,11 @@ import picocli.CommandLine.Option;
     subcommands = {SparkMain.Eval.class, SparkMain.FeaturesJob.class,
         CommandLine.HelpCommand.class})
 public final class SparkMain implements Runnable {
+
+  /** Accepted by every command: a failure's stack trace (the launcher also shows TF's logs). */
+  @Option(names = "--verbose", scope = ScopeType.INHERIT,
+      description = "Show TensorFlow's own log lines, and a failure's stack trace.")
+  boolean verbose;
 
   @Override
   public void run() {
@@ -60,6 +69,9 @@ public final class SparkMain implements Runnable {
       }
       cmd.getErr().println("alexnet spark " + cmd.getCommandName() + ": "
           + what.lines().findFirst().orElse(""));
+      if (((SparkMain) cmd.getCommandSpec().root().userObject()).verbose) {
+        e.printStackTrace(cmd.getErr());
+      }
       return 2;
     });
     return cli.execute(args);
@@ -140,29 +152,14 @@ public final class SparkMain implements Runnable {
           + " probabilities, whether it is a top-1 and a top-5 hit, or why it could not be"
           + " read), and the whole set's numbers, exactly as eval counts them.")
   static final class Eval implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "RUN_DIR|MODEL_DIR",
-        description = "A run folder or a SavedModel, at the same path on every executor.")
-    Path model;
+    @Mixin ModelSourceFlags source;
 
-    @Option(names = "--data", defaultValue = "fashion-mnist",
-        description = "As eval's --data, at the same path on every executor.")
-    String data;
+    @Mixin DataFlags data;
+
+    @Mixin SessionFlags session;
 
     @Option(names = "--crops", defaultValue = "1", description = "1 or 10.")
     int crops;
-
-    @Option(names = "--batch", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}.")
-    int batch;
-
-    @Option(names = "--workers", defaultValue = "2",
-        description = "Decoding threads per task. Default: ${DEFAULT-VALUE}.")
-    int workers;
-
-    @Option(names = "--limit", defaultValue = "0", description = "First N examples (0: all).")
-    int limit;
-
-    @Option(names = "--label-base", defaultValue = "1", description = "For TFRecords.")
-    int labelBase;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
         description = "A new folder: predictions.parquet and confusion.csv.")
@@ -175,28 +172,34 @@ public final class SparkMain implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      EvalOptions options = new EvalOptions(batch, workers, crops);
+      EvalOptions options = data.evalOptions(crops);
       if (Files.exists(out)) {
         throw new IllegalArgumentException(out + " already exists: pick another --out");
       }
+      ModelRequest model = request(source, session);
       EvalResult r;
       List<String> labels;
-      SparkSession session = spark.session("eval");
+      String precision;
+      SparkSession s = spark.session("eval");
       try {
-        labels = ExecutorModels.inspect(session, model.toAbsolutePath().toString(),
-            io.alexnet.api.Model::labels);
-        r = SparkEvaluation.run(session, model, ImageSource.data(data, labels.size(),
-            labelBase, limit), spark.partitions, options, out.resolve("predictions.parquet"));
+        labels = ExecutorModels.inspect(s, model, io.alexnet.api.Model::labels);
+        precision = ExecutorModels.inspect(s, model, m -> m.arithmetic().precision().label());
+        r = SparkEvaluation.run(s, model, ImageSource.data(data.spec(), labels.size(),
+            data.labelBase(), data.limit()), spark.partitions, options,
+            out.resolve("predictions.parquet"));
       } finally {
-        spark.done(session);
+        spark.done(s);
       }
       ConfusionReport.writeCsv(r, labels, out.resolve("confusion.csv"));
       if (json) {
         System.out.println(EvalSummary.json(r, crops, labels)
+            .put("precision", precision)
             .put("confusion_csv", out.resolve("confusion.csv"))
             .put("predictions", out.resolve("predictions.parquet")));
         return 0;
       }
+      System.out.println("precision: " + precision + " (on the driver's machine; each executor"
+          + " decides auto for itself)");
       System.out.print(EvalSummary.text(r, crops, labels));
       System.out.println("predictions: " + out.resolve("predictions.parquet"));
       System.out.println("confusion matrix: " + out.resolve("confusion.csv"));
@@ -204,25 +207,24 @@ public final class SparkMain implements Runnable {
     }
   }
 
+  /** How the executors open the model the flags name. */
+  static ModelRequest request(ModelSourceFlags source, SessionFlags session) {
+    return new ModelRequest(source.path().toAbsolutePath().toString(),
+        source.choices().checkpoint(), source.choices().trust(), session.options());
+  }
+
   @Command(name = "features", mixinStandardHelpOptions = true,
       description = "features as a Spark job: one Parquet row per readable image (path, label,"
           + " the layer's values as array<float>).")
   static final class FeaturesJob implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "RUN_DIR|MODEL_DIR")
-    Path model;
+    @Mixin ModelSourceFlags source;
+
+    @Mixin DataFlags data;
+
+    @Mixin SessionFlags session;
 
     @Option(names = "--layer", defaultValue = "fc7", description = "Default: ${DEFAULT-VALUE}.")
     String layer;
-
-    @Option(names = "--data", required = true, arity = "1..*", paramLabel = "DIR|FILES",
-        description = "As features' --data, at the same path on every executor.")
-    List<String> data;
-
-    @Option(names = "--batch", defaultValue = "32", description = "Default: ${DEFAULT-VALUE}.")
-    int batch;
-
-    @Option(names = "--workers", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
-    int workers;
 
     @Option(names = "--out", required = true, paramLabel = "DIR.parquet")
     Path out;
@@ -237,13 +239,13 @@ public final class SparkMain implements Runnable {
       if (Files.exists(out)) {
         throw new IllegalArgumentException(out + " already exists: pick another --out");
       }
-      SparkSession session = spark.session("features");
+      SparkSession s = spark.session("features");
       SparkFeatures.Count c;
       try {
-        c = SparkFeatures.run(session, model, layer, ImageSource.images(data), spark.partitions,
-            new EvalOptions(batch, workers, 1), out);
+        c = SparkFeatures.run(s, request(source, session), layer,
+            ImageSource.images(data.sources()), spark.partitions, data.evalOptions(1), out);
       } finally {
-        spark.done(session);
+        spark.done(s);
       }
       if (json) {
         System.out.println(new Json().put("rows", c.rows()).put("skipped", c.skipped())

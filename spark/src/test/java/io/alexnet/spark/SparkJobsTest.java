@@ -1,5 +1,6 @@
 package io.alexnet.spark;
 
+import io.alexnet.runtime.SessionOptions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,7 +70,7 @@ class SparkJobsTest {
   }
 
   static EvalResult single() throws Exception {
-    try (Model m = Model.load(run.dir())) {
+    try (Model m = Model.loader(run.dir()).session(SessionOptions.FLOAT32).load()) {
       return m.evaluate(ImageFolder.open(images), new EvalOptions(8, 2, 1),
           io.alexnet.eval.EvalListener.NONE);
     }
@@ -91,7 +92,7 @@ class SparkJobsTest {
     assertEquals(60, want.examples());
     assertEquals(CORRUPT, want.bad());
     Path out = tmp.resolve("eval.parquet");
-    EvalResult got = SparkEvaluation.run(spark, run.dir(), ImageSource.data(images.toString(),
+    EvalResult got = SparkEvaluation.run(spark, ModelRequest.of(run.dir(), SessionOptions.FLOAT32), ImageSource.data(images.toString(),
         10, 1, 0), 3, new EvalOptions(8, 2, 1), out);
     assertSame(want, got);
 
@@ -114,7 +115,7 @@ class SparkJobsTest {
   }
 
   static float[] probabilities(Path image) throws Exception {
-    try (Model m = Model.load(run.dir())) {
+    try (Model m = Model.loader(run.dir()).session(SessionOptions.FLOAT32).load()) {
       float[] p = new float[10];
       m.predict(image, 10).forEach(pr -> p[pr.classId()] = pr.probability());
       return p;
@@ -126,7 +127,7 @@ class SparkJobsTest {
     EvalResult want = single();
     SparkEvaluation.failOnce = true;
     try {
-      EvalResult got = SparkEvaluation.run(spark, run.dir(), ImageSource.data(
+      EvalResult got = SparkEvaluation.run(spark, ModelRequest.of(run.dir(), SessionOptions.FLOAT32), ImageSource.data(
           images.toString(), 10, 1, 0), 3, new EvalOptions(4, 1, 1), tmp.resolve("retry.parquet"));
       assertTrue(SparkEvaluation.injected.get() >= 1, "no failure was injected");
       assertSame(want, got);
@@ -138,7 +139,7 @@ class SparkJobsTest {
   @Test
   void featureRowsEqualTheNpyThatFeaturesWrites() throws Exception {
     Path npy = tmp.resolve("fc7.npy");
-    try (Model m = Model.load(run.dir())) {
+    try (Model m = Model.loader(run.dir()).session(SessionOptions.FLOAT32).load()) {
       m.features("fc7").write(ImageFolder.open(images), npy, new EvalOptions(8, 2, 1),
           new Features.Listener() {});
     }
@@ -158,7 +159,7 @@ class SparkJobsTest {
     }
 
     Path out = tmp.resolve("fc7.parquet");
-    SparkFeatures.Count count = SparkFeatures.run(spark, run.dir(), "fc7",
+    SparkFeatures.Count count = SparkFeatures.run(spark, ModelRequest.of(run.dir(), SessionOptions.FLOAT32), "fc7",
         ImageSource.images(List.of(images.toString())), 4, new EvalOptions(8, 2, 1), out);
     assertEquals(60, count.rows());
     assertEquals(CORRUPT, count.skipped());

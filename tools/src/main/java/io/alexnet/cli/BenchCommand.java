@@ -1,31 +1,36 @@
 package io.alexnet.cli;
 
 import io.alexnet.api.Model;
-import io.alexnet.graph.DevicePlan;
-import io.alexnet.graph.Devices;
 import io.alexnet.bench.Benchmarks;
 import io.alexnet.bench.Timing;
-import io.alexnet.graph.AlexNet;
 import io.alexnet.graph.ModelConfig;
+import io.alexnet.graph.ModelSummary;
 import io.alexnet.graph.OneDnnWeightCache;
-import io.alexnet.runtime.SessionOptions;
-import io.alexnet.graph.Variant;
 import io.alexnet.io.AtomicFiles;
 import io.alexnet.io.Json;
+import io.alexnet.runtime.Arithmetic;
+import io.alexnet.runtime.Machine;
+import io.alexnet.runtime.Precision;
+import io.alexnet.runtime.SessionOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import org.tensorflow.Graph;
-import org.tensorflow.proto.ConfigProto;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Time the training step, inference and the input pipeline on random input;"
-        + " report images/s and achieved GFLOP/s against this machine's MatMul limit.")
+    description = {"Time the training step, inference and the input pipeline on random input;"
+        + " report images/s and achieved GFLOP/s against this machine's MatMul limit of the"
+        + " same precision.",
+        "The limits: a square MatMul on float32 tensors, and on bfloat16 tensors (float16 on a"
+            + " GPU), the median of several runs. --precision float32,mixed times both"
+            + " precisions in one run, alternating."})
 final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--mode", defaultValue = "all", split = ",",
@@ -34,29 +39,15 @@ final class BenchCommand implements Callable<Integer> {
           + " or all. Default: ${DEFAULT-VALUE}.")
   List<String> modes;
 
-  @Option(names = "--devices", defaultValue = "auto",
-      description = "For train and infer: auto, DEV (both towers) or DEV_A,DEV_B, e.g."
-          + " /device:GPU:0,/device:GPU:1. Default: ${DEFAULT-VALUE}.")
-  String devices;
+  @Mixin NetworkFlags network;
 
-  @Option(names = "--virtual-cpus", defaultValue = "1",
-      description = "Split the CPU into N TensorFlow devices (for --devices /device:CPU:1).")
-  int virtualCpus;
+  @Mixin ModelSourceFlags source;
 
-  @Option(names = "--model", paramLabel = "RUN_DIR|MODEL_DIR",
-      description = "A trained model (a run folder or an exported SavedModel), for --mode"
-          + " serving (and all): its graph is the one an export writes.")
-  Path savedModel;
+  @Mixin SessionFlags session;
 
   @Option(names = "--batch", defaultValue = "64", split = ",",
       description = "Batch sizes, e.g. 32,64,128. Default: ${DEFAULT-VALUE}.")
   List<Integer> batches;
-
-  @Option(names = "--variant", defaultValue = "paper", description = "Default: ${DEFAULT-VALUE}.")
-  String variant;
-
-  @Option(names = "--classes", defaultValue = "1000", description = "Default: ${DEFAULT-VALUE}.")
-  int classes;
 
   @Option(names = "--steps", defaultValue = "10", description = "Timed steps. Default: ${DEFAULT-VALUE}.")
   int steps;
@@ -65,15 +56,16 @@ final class BenchCommand implements Callable<Integer> {
   int warmup;
 
   @Option(names = "--matmul", defaultValue = "4096",
-      description = "Side of the MatMul that measures the limit. Default: ${DEFAULT-VALUE}.")
+      description = "Side of the MatMul that measures the limits. Default: ${DEFAULT-VALUE}.")
   int matmul;
+
+  @Option(names = "--matmul-runs", defaultValue = "9",
+      description = "Timed MatMuls per limit (their median counts). Default: ${DEFAULT-VALUE}.")
+  int matmulRuns;
 
   @Option(names = "--workers", defaultValue = "2",
       description = "Pipeline threads. Default: ${DEFAULT-VALUE}.")
   int workers;
-
-  @Option(names = "--threads", defaultValue = "0", description = "TensorFlow intra-op threads.")
-  int threads;
 
   @Option(names = "--inter-threads", defaultValue = "0",
       description = "TensorFlow inter-op threads (0: TensorFlow's default).")
@@ -91,7 +83,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--profile",
       description = "After timing, trace one training step or inference batch and print op"
-          + " time per op type.")
+          + " time per op type, and how many ops computed in each floating-point type.")
   boolean profile;
 
   @Override
@@ -103,64 +95,85 @@ final class BenchCommand implements Callable<Integer> {
     if (!List.of("variables", "constants").contains(weights)) {
       throw new IllegalArgumentException("--weights is variables or constants");
     }
-    if (modes.equals(List.of("serving")) && savedModel == null) {
+    if (modes.equals(List.of("serving")) && source.model == null) {
       throw new IllegalArgumentException("--mode serving times a trained model: give --model"
           + " RUN_DIR or MODEL_DIR");
     }
+    // Every precision asked for is decided before any timing: mixed where it is not native is
+    // refused here.
+    Map<Precision, SessionOptions> sessions = new LinkedHashMap<>();
+    Map<Precision, Arithmetic> arithmetic = new LinkedHashMap<>();
+    for (Precision p : session.precisions()) {
+      SessionOptions o = session.options().withInterOpThreads(interThreads).withPrecision(p);
+      Arithmetic a = o.arithmetic();
+      Precision resolved = a.precision();
+      sessions.putIfAbsent(resolved, o.withPrecision(resolved));
+      arithmetic.putIfAbsent(resolved, a);
+    }
     // Opened first, as every command opens a model: a damaged one is refused before any timing.
-    try (Model served = savedModel == null ? null : Model.load(savedModel)) {
-      return measure(served);
+    try (Model served = source.model == null ? null
+        : source.checkpoint.open(source.path(), sessions.values().iterator().next())) {
+      return measure(served, sessions, arithmetic);
     }
   }
 
-  private int measure(Model served) throws Exception {
-    ConfigProto config = new SessionOptions(threads, interThreads, virtualCpus,
-        io.alexnet.runtime.Precision.FLOAT32).configProto();
-    Variant v = Variant.parse(variant);
-    ModelConfig model = ModelConfig.builder().variant(v).classes(classes)
-        .devices(DevicePlan.plans(devices, v, 1, Devices.gpuCount()).get(0)).build();
-    long macs;
-    try (Graph g = new Graph()) {
-      macs = AlexNet.build(g, model, AlexNet.Mode.INFERENCE).multiplyAdds();
-    }
-    String onednn = System.getenv().getOrDefault("TF_ENABLE_ONEDNN_OPTS", "unset");
-    double limit = Double.NaN;
+  private int measure(Model served, Map<Precision, SessionOptions> sessions,
+      Map<Precision, Arithmetic> arithmetic) throws Exception {
+    ModelConfig model = network.config();
+    long macs = ModelSummary.multiplyAdds(model);
+    String onednn = System.getenv().getOrDefault(Machine.ONEDNN_VARIABLE, "unset");
+    // Both limits, whichever precisions are timed: how far apart they are is the point.
+    Map<Arithmetic, Double> limits = new LinkedHashMap<>();
     if (!modes.equals(List.of("pipeline"))) {
-      limit = Benchmarks.matMulGflops(config, matmul, 2, 5);
-      emit("matmul", 0, Double.NaN, Double.NaN, Double.NaN, limit, limit, onednn);
+      SessionOptions base = sessions.values().iterator().next();
+      limits.put(Arithmetic.FLOAT32,
+          Benchmarks.matMulGflops(base, Arithmetic.FLOAT32, matmul, 2, matmulRuns));
+      Arithmetic mixed;
+      try {
+        mixed = base.withPrecision(Precision.MIXED).arithmetic();
+      } catch (IllegalArgumentException notHere) {
+        mixed = null;
+      }
+      if (mixed != null) {
+        limits.put(mixed, Benchmarks.matMulGflops(base, mixed, matmul, 2, matmulRuns));
+      }
+      limits.forEach((a, g) -> emitLimit(a, g, onednn));
     }
     for (int b : batches) {
       if (runs("train")) {
-        StringBuilder where = new StringBuilder();
-        Timing t = Benchmarks.trainStep(model, config, b, warmup, steps,
-            profile ? where::append : null);
-        // A training step counts as three forward passes (docs/PAPER.md).
-        double gflops = 3 * 2.0 * macs * b / t.median() / 1e9;
-        emit("train", b, t.median(), t.quantile(0.1), t.quantile(0.9), gflops, limit, onednn);
-        if (profile) {
-          profiled(where);
+        for (Precision p : sessions.keySet()) {
+          StringBuilder where = new StringBuilder();
+          Timing t = Benchmarks.trainStep(model, sessions.get(p), b, warmup, steps,
+              profile ? where::append : null);
+          // A training step counts as three forward passes (docs/PAPER.md).
+          double gflops = 3 * 2.0 * macs * b / t.median() / 1e9;
+          emit("train", p, b, t, gflops, limit(limits, arithmetic.get(p)));
+          if (profile) {
+            profiled(where);
+          }
         }
       }
       if (runs("infer")) {
-        StringBuilder where = new StringBuilder();
-        Timing t = Benchmarks.inference(model, config, b, warmup, steps,
-            weights.equals("constants"), profile ? where::append : null);
-        double gflops = 2.0 * macs * b / t.median() / 1e9;
-        emit("infer", b, t.median(), t.quantile(0.1), t.quantile(0.9), gflops, limit, onednn);
-        if (profile) {
-          profiled(where);
+        for (Precision p : sessions.keySet()) {
+          StringBuilder where = new StringBuilder();
+          Timing t = Benchmarks.inference(model, sessions.get(p), b, warmup, steps,
+              weights.equals("constants"), profile ? where::append : null);
+          double gflops = 2.0 * macs * b / t.median() / 1e9;
+          emit("infer", p, b, t, gflops, limit(limits, arithmetic.get(p)));
+          if (profile) {
+            profiled(where);
+          }
         }
       }
       if (served != null && runs("serving")) {
         Path dir = Files.createTempDirectory("alexnet-bench-");
         try {
           Timing[] t = Benchmarks.serving(served, dir, b, warmup, steps);
+          Precision p = served.arithmetic().precision();
           // serving_default does the exported network's work; classify_images decoding besides.
           double gflops = 2.0 * served.multiplyAdds() * b / t[0].median() / 1e9;
-          emit("serving", b, t[0].median(), t[0].quantile(0.1), t[0].quantile(0.9), gflops,
-              limit, onednn);
-          emit("classify", b, t[1].median(), t[1].quantile(0.1), t[1].quantile(0.9),
-              Double.NaN, limit, onednn);
+          emit("serving", p, b, t[0], gflops, limit(limits, served.arithmetic()));
+          emit("classify", p, b, t[1], Double.NaN, limit(limits, served.arithmetic()));
         } finally {
           AtomicFiles.deleteTree(dir);
         }
@@ -169,18 +182,26 @@ final class BenchCommand implements Callable<Integer> {
         Path dir = Files.createTempDirectory("alexnet-bench-");
         try {
           Timing t = Benchmarks.pipeline(dir, model.imageSize(), b, workers, Math.max(3, steps));
-          emit("pipeline", b, t.median(), t.quantile(0.1), t.quantile(0.9), Double.NaN, limit,
-              onednn);
+          emit("pipeline", null, b, t, Double.NaN, Double.NaN);
         } finally {
           AtomicFiles.deleteTree(dir);
         }
       }
     }
     if (json) {
+      Json l = new Json();
+      limits.forEach((a, g) -> l.put(a.name().toLowerCase(Locale.ROOT), g));
       System.out.println(new Json().put("onednn", onednn)
-          .put("onednn_weight_cache", OneDnnWeightCache.on()).put("measurements", measured));
+          .put("onednn_weight_cache", OneDnnWeightCache.on())
+          .put("machine", Machine.current().describe())
+          .put("matmul_size", matmul).put("matmul_limits_gflops", l)
+          .put("measurements", measured));
     }
     return 0;
+  }
+
+  private static double limit(Map<Arithmetic, Double> limits, Arithmetic a) {
+    return limits.getOrDefault(a, Double.NaN);
   }
 
   private boolean runs(String mode) {
@@ -192,34 +213,49 @@ final class BenchCommand implements Callable<Integer> {
     (json ? System.err : System.out).print(where);
   }
 
-  private final List<String> header = new ArrayList<>();
+  private boolean headed;
   private final List<Json> measured = Json.list();
 
-  private void emit(String what, int batch, double median, double p10, double p90,
-      double gflops, double limit, String onednn) {
+  private void header() {
+    if (!headed && !json) {
+      headed = true;
+      System.out.printf(Locale.ROOT, "%-9s %-8s %5s %10s %17s %10s %9s %9s%n", "mode",
+          "precis.", "batch", "s/step", "p10..p90", "images/s", "GFLOP/s", "of limit");
+    }
+  }
+
+  private void emitLimit(Arithmetic a, double gflops, String onednn) {
+    if (json) {
+      return;
+    }
+    header();
+    String type = a == Arithmetic.FLOAT32 ? "float32" : a == Arithmetic.BFLOAT16 ? "bfloat16"
+        : "float16";
+    System.out.printf(Locale.ROOT, "%-9s %-8s %5s %10s %17s %10s %9.1f %9s  (%dx%dx%d %s"
+        + " tensors, median of %d; TF_ENABLE_ONEDNN_OPTS=%s, oneDNN weight cache %s)%n",
+        "matmul", a.precision().label(), "-", "-", "-", "-", gflops, "1.00", matmul, matmul,
+        matmul, type, matmulRuns, onednn, OneDnnWeightCache.on() ? "on" : "off");
+  }
+
+  private void emit(String what, Precision p, int batch, Timing t, double gflops,
+      double limit) {
+    double median = t.median(), p10 = t.quantile(0.1), p90 = t.quantile(0.9);
     double ips = batch / median;
     if (json) {
-      measured.add(new Json().put("mode", what).put("batch", batch)
-          .put("seconds_per_step", median).put("p10", p10).put("p90", p90)
+      Json j = new Json().put("mode", what).put("batch", batch);
+      if (p != null) {
+        j.put("precision", p.label());
+      }
+      measured.add(j.put("seconds_per_step", median).put("p10", p10).put("p90", p90)
           .put("images_per_second", ips).put("gflops", gflops).put("matmul_limit_gflops", limit)
           .put("fraction_of_limit", gflops / limit));
       return;
     }
-    if (header.isEmpty()) {
-      header.add("x");
-      System.out.printf(Locale.ROOT, "%-9s %5s %10s %17s %10s %9s %9s%n", "mode", "batch",
-          "s/step", "p10..p90", "images/s", "GFLOP/s", "of limit");
-    }
-    if (what.equals("matmul")) {
-      System.out.printf(Locale.ROOT, "%-9s %5s %10s %17s %10s %9.1f %9s  (%dx%dx%d float32,"
-          + " TF_ENABLE_ONEDNN_OPTS=%s, oneDNN weight cache %s)%n", what, "-", "-", "-", "-",
-          gflops, "1.00", matmul, matmul, matmul, onednn,
-          OneDnnWeightCache.on() ? "on" : "off");
-      return;
-    }
-    System.out.printf(Locale.ROOT, "%-9s %5d %10.4f %8.4f..%-8.4f %10.1f %9s %9s%n", what, batch,
-        median, p10, p90, ips, Double.isNaN(gflops) ? "-" : String.format(Locale.ROOT, "%.1f",
-            gflops), Double.isNaN(gflops) || Double.isNaN(limit) ? "-"
+    header();
+    System.out.printf(Locale.ROOT, "%-9s %-8s %5d %10.4f %8.4f..%-8.4f %10.1f %9s %9s%n", what,
+        p == null ? "-" : p.label(), batch, median, p10, p90, ips,
+        Double.isNaN(gflops) ? "-" : String.format(Locale.ROOT, "%.1f", gflops),
+        Double.isNaN(gflops) || Double.isNaN(limit) ? "-"
             : String.format(Locale.ROOT, "%.2f", gflops / limit));
   }
 }

@@ -17,9 +17,23 @@ public final class CheckpointFlags {
           + " (only for a model from someone you trust).")
   boolean trust;
 
+  /** @return best, latest or a checkpoint's name */
+  public String checkpoint() {
+    return checkpoint;
+  }
+
+  /** @return whether a SavedModel with unexpected ops is opened */
+  public boolean trust() {
+    return trust;
+  }
+
   /** Opens {@code path} with these choices and {@code session}'s threads and precision. */
-  Model open(Path path, SessionFlags session) {
-    return Model.loader(path).checkpoint(checkpoint).trust(trust).session(session.options())
-        .load();
+  public Model open(Path path, SessionFlags session) {
+    return open(path, session.options());
+  }
+
+  /** Opens {@code path} with these choices in a session of {@code options}. */
+  public Model open(Path path, io.alexnet.runtime.SessionOptions options) {
+    return Model.loader(path).checkpoint(checkpoint).trust(trust).session(options).load();
   }
 }

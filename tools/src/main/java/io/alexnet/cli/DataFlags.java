@@ -39,8 +39,23 @@ public final class DataFlags {
           + " Default: ${DEFAULT-VALUE}.")
   int labelBase;
 
+  /** @return every --data value, as given */
+  public List<String> sources() {
+    return data;
+  }
+
+  /** @return the first N examples only (0: all) */
+  public int limit() {
+    return limit;
+  }
+
+  /** @return the first class id in TFRecords */
+  public int labelBase() {
+    return labelBase;
+  }
+
   /** The one data source given, as written (what a run records). */
-  String spec() {
+  public String spec() {
     if (data.size() != 1) {
       throw new IllegalArgumentException("--data takes one source here, got " + data.size());
     }
@@ -51,23 +66,23 @@ public final class DataFlags {
    * Labelled data: the training split of IDX data, or its test split with {@code test}; its
    * first --limit examples. {@code classes} is what TFRecords' labels are checked against.
    */
-  Dataset labelled(boolean test, int classes) throws IOException, InterruptedException {
+  public Dataset labelled(boolean test, int classes) throws IOException, InterruptedException {
     return Subset.first(open(spec(), test, classes), limit);
   }
 
   /** The same without the limit (training holds out and limits by its own rules). */
-  Dataset labelledAll(boolean test, int classes) throws IOException, InterruptedException {
+  public Dataset labelledAll(boolean test, int classes) throws IOException, InterruptedException {
     return open(spec(), test, classes);
   }
 
   /** Another labelled source, opened as --data would be (a validation set, say). */
-  Dataset labelledAll(String other, boolean test, int classes)
+  public Dataset labelledAll(String other, boolean test, int classes)
       throws IOException, InterruptedException {
     return open(other, test, classes);
   }
 
   /** Images to look at (labels where folders give them): the test split for fashion-mnist. */
-  Dataset images() throws IOException, InterruptedException {
+  public Dataset images() throws IOException, InterruptedException {
     if (data.size() == 1 && data.get(0).equals(DataSources.FASHION_MNIST)) {
       return labelled(true, 10);
     }
@@ -75,7 +90,7 @@ public final class DataFlags {
   }
 
   /** Batch, workers and crops for a pass over the data. */
-  EvalOptions evalOptions(int crops) {
+  public EvalOptions evalOptions(int crops) {
     return new EvalOptions(batch != null ? batch : BATCH, workers, crops);
   }
 

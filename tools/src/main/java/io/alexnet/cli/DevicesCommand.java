@@ -18,6 +18,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.tensorflow.TensorFlow;
 import picocli.CommandLine.Command;
+import io.alexnet.runtime.Arithmetic;
+import io.alexnet.runtime.Machine;
+import io.alexnet.runtime.Precision;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "devices", mixinStandardHelpOptions = true,
@@ -40,12 +44,9 @@ final class DevicesCommand implements Callable<Integer> {
           + " it.")
   String graph;
 
-  @Option(names = "--variant", defaultValue = "paper", description = "paper or one-tower.")
-  String variant;
+  @Mixin NetworkFlags network;
 
-  @Option(names = "--replicas", defaultValue = "1",
-      description = "With --graph train: data-parallel replicas (R x towers GPUs).")
-  int replicas;
+  @Mixin SessionFlags session;
 
   @Option(names = "--sync", description = "With --graph train: as a synchronous cluster worker.")
   boolean sync;
@@ -76,9 +77,17 @@ final class DevicesCommand implements Callable<Integer> {
     System.out.println("TensorFlow " + TensorFlow.version() + " (TensorFlow Java 1.1.0, "
         + (gpuBuild ? "GPU build, classifier linux-x86_64-gpu"
             : "CPU build, classifier linux-x86_64; mvn -Pgpu package builds the GPU one") + ")");
-    String onednn = System.getenv("TF_ENABLE_ONEDNN_OPTS");
-    System.out.println("oneDNN kernels: " + ("1".equals(onednn) ? "on (TF_ENABLE_ONEDNN_OPTS=1)"
+    Machine machine = Machine.current();
+    System.out.println("oneDNN kernels: " + (machine.oneDnn() ? "on (TF_ENABLE_ONEDNN_OPTS=1)"
         : "off (set TF_ENABLE_ONEDNN_OPTS=1 before TensorFlow loads; tools/alexnet does)"));
+    System.out.println("CPU: " + (machine.bfloat16Flags().isEmpty()
+        ? "no bfloat16 instructions (AVX512_BF16 or AMX)"
+        : "bfloat16 instructions: " + String.join(", ", new java.util.TreeSet<>(
+            machine.bfloat16Flags()))));
+    Precision asked = session.precisions().get(0);
+    Arithmetic a = machine.arithmetic(asked);
+    System.out.println("precision: " + asked.label() + " runs " + a.precision().label() + " here ("
+        + a.description() + ")");
     System.out.println("oneDNN weight cache: " + (OneDnnWeightCache.on()
         ? "on (" + OneDnnWeightCache.VARIABLE + "=1: inference only)"
         : "off (tools/alexnet turns it on for eval, predict, features, similar and report)"));
@@ -131,9 +140,9 @@ final class DevicesCommand implements Callable<Integer> {
       throw new IllegalArgumentException("this is the CPU build, which registers no GPU kernels:"
           + " the check needs the GPU build (mvn -Pgpu package, or mvn -Pgpu-check verify)");
     }
-    Variant v = Variant.parse(variant);
+    Variant v = Variant.parse(network.variant);
     KernelCheck.Report r = switch (graph) {
-      case "train" -> KernelCheck.train(v, replicas, sync, registry);
+      case "train" -> KernelCheck.train(v, Math.max(1, network.replicas), sync, registry);
       case "infer" -> KernelCheck.infer(v, registry);
       case "savedmodel" -> KernelCheck.savedModel(v, registry);
       default -> throw new IllegalArgumentException("--graph is train, infer or savedmodel, not '"

@@ -1,7 +1,6 @@
 package io.alexnet.cli;
 
 import io.alexnet.api.Model;
-import io.alexnet.data.DataSources;
 import io.alexnet.data.Dataset;
 import io.alexnet.data.Subset;
 import io.alexnet.eval.ConfusionReport;
@@ -22,6 +21,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
@@ -34,35 +34,15 @@ final class EvalCommand implements Callable<Integer> {
   /** What eval leaves in its output folder: its counts, for {@code report EVAL_OUT}. */
   static final String EVAL_PROPERTIES = "eval.properties";
 
-  @Option(names = "--model", description = "A SavedModel folder or a run folder.")
-  Path model;
+  @Mixin ModelSourceFlags source;
 
-  @Option(names = "--checkpoint", defaultValue = Model.BEST,
-      description = "For a run folder: best, latest or a checkpoint's name. Default:"
-          + " ${DEFAULT-VALUE}.")
-  String checkpoint;
+  @Mixin DataFlags data;
 
-  @Option(names = "--data", defaultValue = "fashion-mnist",
-      description = "Same kinds as train --data; for IDX data the test split is used."
-          + " Default: ${DEFAULT-VALUE}.")
-  String data;
+  @Mixin SessionFlags session;
 
   @Option(names = "--crops", defaultValue = "1",
       description = "1 (central crop) or 10 (the paper's corners + centre, flipped, averaged).")
   int crops;
-
-  @Option(names = "--batch", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}.")
-  int batch;
-
-  @Option(names = "--limit", defaultValue = "0", description = "First N examples only (0: all).")
-  int limit;
-
-  @Option(names = "--workers", defaultValue = "2",
-      description = "Threads that decode and pre-process images. Default: ${DEFAULT-VALUE}.")
-  int workers;
-
-  @Option(names = "--label-base", defaultValue = "1", description = "For TFRecords.")
-  int labelBase;
 
   @Option(names = "--out", description = "Where confusion.csv/.png go. Default: the model folder.")
   Path out;
@@ -70,13 +50,10 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object on stdout, nothing else.")
   boolean json;
 
-  @Option(names = "--no-report", negatable = true, defaultValue = "true",
+  @Option(names = "--report", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Also write report.html, from this pass (its neighbours are searched among"
-          + " the run's training images).")
+          + " the run's training images). Default: yes.")
   boolean htmlReport;
-
-  @Option(names = "--trust", description = "Load a SavedModel even with unexpected ops.")
-  boolean trust;
 
   @Option(names = "--shard", paramLabel = "I/N",
       description = "Score only shard I of N (examples I, I+N, ...), e.g. 0/4 on the first of"
@@ -97,25 +74,23 @@ final class EvalCommand implements Callable<Integer> {
     if (merge != null) {
       return merged();
     }
-    if (model == null) {
+    if (source.model == null) {
       throw new IllegalArgumentException("--model is required (or --merge to combine shards)");
     }
+    Path model = source.model;
     if (partial != null && shard == null) {
       throw new IllegalArgumentException("--partial saves a shard's counts: give --shard I/N");
     }
     int[] part = shard == null ? new int[] {0, 1} : parseShard(shard);
-    EvalOptions options = new EvalOptions(batch, workers, crops);
-    if (data.equals(DataSources.FASHION_MNIST)) {
-      FashionMnistInstall.ensure();
-    }
+    EvalOptions options = data.evalOptions(crops);
     Path dir = out != null ? out : model;
-    try (Model m = Model.loader(model).checkpoint(checkpoint).trust(trust).load()) {
-      Dataset d = Subset.shard(
-          Subset.first(DataSources.open(data, true, m.labels().size(), labelBase), limit),
-          part[0], part[1]);
+    try (Model m = source.open(session)) {
+      Dataset d = Subset.shard(data.labelled(true, m.labels().size()), part[0], part[1]);
       if (!json) {
         System.out.println("model: " + m.description());
         System.out.println("data:  " + d.describe());
+        System.out.println("precision: " + m.arithmetic().precision().label() + " ("
+            + m.arithmetic().description() + ")");
       }
       boolean report = htmlReport && shard == null;
       ReportCollector seen = new ReportCollector(RunReport.Options.DEFAULT.grid());
@@ -123,7 +98,7 @@ final class EvalCommand implements Callable<Integer> {
       EvalResult r = m.evaluate(d, options, report ? both(bar, seen) : bar);
       bar.done();
       EvalShard counts = new EvalShard(part[0], part[1], crops,
-          model.toAbsolutePath().toString(), data, m.labels(), r);
+          model.toAbsolutePath().toString(), data.spec(), m.labels(), r);
       if (partial != null) {
         counts.save(partial);
       }
@@ -138,7 +113,8 @@ final class EvalCommand implements Callable<Integer> {
             dir.resolve("report.html"), bar.next("report: neighbours")));
         bar.done();
       }
-      print(r, crops, m.labels(), dir, page, partial);
+      print(r, crops, m.labels(), dir, page, partial,
+          Optional.of(m.arithmetic().precision().label()));
     }
     return 0;
   }
@@ -161,7 +137,7 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   private int merged() throws Exception {
-    if (model != null || shard != null || partial != null) {
+    if (source.model != null || shard != null || partial != null) {
       throw new IllegalArgumentException("--merge combines saved shards: it takes no --model,"
           + " --shard or --partial");
     }
@@ -183,18 +159,20 @@ final class EvalCommand implements Callable<Integer> {
     }
     Path dir = out != null ? out : merge.get(0).toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    print(r, shards.get(0).crops(), shards.get(0).labels(), dir, Optional.empty(), null);
+    print(r, shards.get(0).crops(), shards.get(0).labels(), dir, Optional.empty(), null,
+        Optional.empty());
     return 0;
   }
 
   /** Writes confusion.csv and .png, and prints the numbers (text, or one JSON document). */
   private void print(EvalResult r, int crops, List<String> labels, Path dir,
-      Optional<Path> report, Path partialFile) throws IOException {
+      Optional<Path> report, Path partialFile, Optional<String> precision) throws IOException {
     ConfusionReport.writeCsv(r, labels, dir.resolve("confusion.csv"));
     boolean png = ConfusionReport.writePng(r, labels, dir.resolve("confusion.png"));
     if (json) {
       Json j = EvalSummary.json(r, crops, labels)
           .put("confusion_csv", dir.resolve("confusion.csv"));
+      precision.ifPresent(p -> j.put("precision", p));
       report.ifPresent(p -> j.put("report", p.toAbsolutePath()));
       if (partialFile != null) {
         j.put("partial", partialFile.toAbsolutePath());
@@ -204,7 +182,7 @@ final class EvalCommand implements Callable<Integer> {
     }
     System.out.print(EvalSummary.text(r, crops, labels));
     if (!Double.isNaN(r.waitSeconds())) {
-      System.out.println(timeLine(r, workers));
+      System.out.println(timeLine(r, data.workers));
     }
     System.out.println("confusion matrix: " + dir.resolve("confusion.csv")
         + (png ? " and " + dir.resolve("confusion.png") : ""));

@@ -1,10 +1,12 @@
 package io.alexnet.cli;
 
 import io.alexnet.api.Model;
+import io.alexnet.runtime.SessionOptions;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
@@ -15,14 +17,7 @@ import picocli.CommandLine.Option;
             + " like."})
 final class ExportCommand implements Callable<Integer> {
 
-  @Option(names = "--model", required = true, paramLabel = "RUN_DIR|MODEL_DIR",
-      description = "A run folder (an imported model's too) or an exported SavedModel.")
-  Path model;
-
-  @Option(names = "--checkpoint", defaultValue = Model.BEST,
-      description = "For a run folder: best, latest or a checkpoint's name. Default:"
-          + " ${DEFAULT-VALUE}.")
-  String checkpoint;
+  @Mixin ModelSourceFlags source;
 
   @Option(names = "--format", defaultValue = "savedmodel",
       description = "savedmodel or onnx. Default: ${DEFAULT-VALUE}.")
@@ -32,8 +27,9 @@ final class ExportCommand implements Callable<Integer> {
       + " ONNX: the file (default RUN_DIR/model.onnx). Needed when --model is a SavedModel.")
   Path out;
 
-  @Option(names = "--version", defaultValue = "1",
-      description = "SavedModel version folder. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--model-version", defaultValue = "1", paramLabel = "N",
+      description = "The SavedModel's version folder, as TensorFlow Serving numbers them."
+          + " Default: ${DEFAULT-VALUE}.")
   int version;
 
   @Override
@@ -44,7 +40,9 @@ final class ExportCommand implements Callable<Integer> {
       default -> throw new IllegalArgumentException("--format is savedmodel or onnx, not '"
           + format + "'");
     };
-    try (Model m = Model.loader(model).checkpoint(checkpoint).load()) {
+    Path model = source.path();
+    // The files are float32 whatever precision a model runs in: export computes nothing.
+    try (Model m = source.checkpoint.open(model, SessionOptions.FLOAT32)) {
       Path target = out != null ? out : m.runFolder()
           .map(run -> run.resolve(onnx ? "model.onnx" : "model"))
           .orElseThrow(() -> new IllegalArgumentException(model + " is a SavedModel: give"

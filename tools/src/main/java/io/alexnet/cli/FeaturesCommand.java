@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "features", mixinStandardHelpOptions = true,
@@ -19,37 +20,27 @@ import picocli.CommandLine.Option;
         "Unreadable images are skipped and counted."})
 final class FeaturesCommand implements Callable<Integer> {
 
-  @Option(names = "--model", required = true, paramLabel = "RUN_DIR|MODEL_DIR",
-      description = "A run folder (an imported model's too) or an exported SavedModel.")
-  Path model;
+  @Mixin ModelSourceFlags source;
+
+  @Mixin DataFlags data;
+
+  @Mixin SessionFlags session;
 
   @Option(names = "--layer", defaultValue = "fc7",
       description = "fc7, fc6, pool5 (or any row of `summary`). Default: ${DEFAULT-VALUE}.")
   String layer;
 
-  @Option(names = "--data", required = true, arity = "1..*", paramLabel = "DIR|FILES",
-      description = "A folder with one sub-folder per class (labels known), or image files, or"
-          + " a folder of them.")
-  List<Path> data;
-
   @Option(names = "--out", required = true, paramLabel = "FILE.npy|FILE.csv")
   Path out;
 
-  @Option(names = "--batch", defaultValue = "32", description = "Default: ${DEFAULT-VALUE}.")
-  int batch;
-
-  @Option(names = "--workers", defaultValue = "2",
-      description = "Image decoding threads. Default: ${DEFAULT-VALUE}.")
-  int workers;
-
   @Override
   public Integer call() throws Exception {
-    EvalOptions options = new EvalOptions(batch, workers, 1);
-    Dataset d = DataSources.images(data);
-    try (Model m = Model.load(model)) {
+    EvalOptions options = data.evalOptions(1);
+    Dataset d = data.images();
+    try (Model m = source.open(session)) {
       Features f = m.features(layer);
       System.out.printf(Locale.ROOT, "%s: %d features per image from %s, %s%n", layer,
-          f.width(), model, d.describe());
+          f.width(), m.description(), d.describe());
       long start = System.nanoTime();
       ProgressBar bar = new ProgressBar(layer);
       Features.Count done = f.write(d, out, options, bar);

@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {QuickstartCommand.class, TrainCommand.class, EvalCommand.class,
         ExportCommand.class, ImportCommand.class, PredictCommand.class, FeaturesCommand.class,
         ReportCommand.class,
-        SimilarCommand.class, InspectCommand.class, BenchCommand.class,
+        SimilarCommand.class, SparkCommand.class, InspectCommand.class, BenchCommand.class,
         SummaryCommand.class, DevicesCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

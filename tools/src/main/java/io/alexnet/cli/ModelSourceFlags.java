@@ -15,15 +15,20 @@ public final class ModelSourceFlags {
   @Mixin CheckpointFlags checkpoint;
 
   /** The --model given; refused with what to do when it is missing. */
-  Path path() {
+  public Path path() {
     if (model == null) {
       throw new IllegalArgumentException("--model is required: a run folder or a SavedModel");
     }
     return model;
   }
 
+  /** @return which checkpoint, whether to trust */
+  public CheckpointFlags choices() {
+    return checkpoint;
+  }
+
   /** Opens --model with these choices and {@code session}'s threads and precision. */
-  Model open(SessionFlags session) {
+  public Model open(SessionFlags session) {
     return checkpoint.open(path(), session);
   }
 }

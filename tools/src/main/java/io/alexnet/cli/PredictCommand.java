@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -17,12 +18,13 @@ import picocli.CommandLine.Parameters;
         + " An unreadable file is reported and skipped; the exit code is then 1.")
 final class PredictCommand implements Callable<Integer> {
 
-  @Option(names = "--model", required = true, paramLabel = "MODEL_DIR|RUN_DIR",
-      description = "A SavedModel folder, or a run folder.")
-  Path model;
+  @Mixin ModelSourceFlags source;
 
-  @Option(names = "--trust", description = "Load the SavedModel even with unexpected ops.")
-  boolean trust;
+  @Mixin SessionFlags session;
+
+  @Option(names = "--k", defaultValue = "5", description = "Classes per image. Default:"
+      + " ${DEFAULT-VALUE}.")
+  int k;
 
   @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "JPEG or PNG files.")
   List<Path> images;
@@ -30,11 +32,11 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     int failed = 0;
-    try (Model m = Model.loader(model).trust(trust).load()) {
+    try (Model m = source.open(session)) {
       for (Path p : images) {
         List<Prediction> top;
         try {
-          top = m.predict(p, 5);
+          top = m.predict(p, k);
         } catch (AlexNetException e) {
           System.err.println(e.getMessage()); // it names the file
           failed++;

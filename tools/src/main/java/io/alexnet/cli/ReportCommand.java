@@ -11,12 +11,13 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
     description = {"Write one self-contained report.html (images inlined, no network needed)"
-        + " about a model or an evaluation: configuration, model summary, curves, errors with 95%"
+        + " about a model or an evaluation: configuration, model summary, curves, errors with 95%%"
         + " intervals, confusion with precision and recall, the most confidently wrong and right"
         + " images, conv1's kernels per tower, nearest neighbours by fc7.",
         "train and eval write one at the end too."})
@@ -44,6 +45,10 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Default: PATH/report.html.")
   Path out;
 
+  @Mixin CheckpointFlags checkpoint;
+
+  @Mixin SessionFlags session;
+
   @Override
   public Integer call() throws Exception {
     Path target = out != null ? out : path.resolve("report.html");
@@ -57,7 +62,7 @@ final class ReportCommand implements Callable<Integer> {
     Path modelPath = evaluation.map(e -> Path.of(e.model())).orElse(path);
     String dataSpec = data != null ? data : evaluation.map(EvalShard::data).orElse(null);
     ProgressBar bar = new ProgressBar("report: classifying");
-    try (Model m = Model.load(modelPath)) {
+    try (Model m = checkpoint.open(modelPath, session)) {
       Dataset looked = dataSpec != null ? open(dataSpec, true, m) : RunReport.ownData(m);
       Optional<Dataset> among = index != null ? Optional.of(open(index, false, m))
           : RunReport.trainingData(m);

@@ -2,6 +2,8 @@ package io.alexnet.cli;
 
 import io.alexnet.runtime.Precision;
 import io.alexnet.runtime.SessionOptions;
+import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Flags for TensorFlow's session, shared by every command that runs the network. */
@@ -24,7 +26,7 @@ public final class SessionFlags {
   String precision;
 
   /** These flags as arguments, for a command that runs another. */
-  java.util.List<String> arguments() {
+  public java.util.List<String> arguments() {
     java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("--threads",
         Integer.toString(threads), "--virtual-cpus", Integer.toString(virtualCpus)));
     if (precision != null) {
@@ -34,8 +36,22 @@ public final class SessionFlags {
   }
 
   /** The session options these flags give. */
-  SessionOptions options() {
+  public SessionOptions options() {
+    List<Precision> p = precisions();
+    if (p.size() > 1) {
+      throw new IllegalArgumentException("--precision takes one of auto, float32, mixed here,"
+          + " got " + precision);
+    }
     return SessionOptions.DEFAULT.withThreads(threads).withVirtualCpus(virtualCpus)
-        .withPrecision(precision == null ? Precision.AUTO : Precision.parse(precision));
+        .withPrecision(p.get(0));
+  }
+
+  /** The precisions asked for: bench takes several, separated by commas (auto if none). */
+  public List<Precision> precisions() {
+    if (precision == null) {
+      return List.of(Precision.AUTO);
+    }
+    return Arrays.stream(precision.split(",")).map(String::trim).map(Precision::parse)
+        .distinct().toList();
   }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "similar", mixinStandardHelpOptions = true,
@@ -19,8 +20,9 @@ import picocli.CommandLine.Option;
         + " Euclidean distance, as in the paper's Figure 4 (Section 6.1).")
 final class SimilarCommand implements Callable<Integer> {
 
-  @Option(names = "--model", required = true, paramLabel = "RUN_DIR|MODEL_DIR")
-  Path model;
+  @Mixin ModelSourceFlags source;
+
+  @Mixin SessionFlags session;
 
   @Option(names = "--index", required = true, arity = "1..*", paramLabel = "DIR|FILES",
       description = "The images to search: a folder (of class sub-folders, or of images) or"
@@ -44,7 +46,7 @@ final class SimilarCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Dataset ix = Subset.first(DataSources.images(index), limit);
     Dataset q = ImageFiles.of(query);
-    try (Model m = Model.load(model)) {
+    try (Model m = source.open(session)) {
       Features f = m.features(layer);
       ProgressBar bar = new ProgressBar("indexing");
       Features.Index found = f.index(ix, EvalOptions.DEFAULT, bar);

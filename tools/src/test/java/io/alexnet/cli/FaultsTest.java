@@ -76,7 +76,7 @@ class FaultsTest {
 
     DiskFaults.fillAfter(20_000);
     String[] r = cli("export", "--model", run.toString(), "--out", models.toString(),
-        "--version", "2");
+        "--model-version", "2");
     assertEquals("2", r[0], r[2]);
     assertTrue(r[2].contains("could not export " + models.resolve("2")
         + ": No space left on device"), r[2]);

@@ -26,7 +26,7 @@ class ModelToolsTest {
     run = TinyRun.create(tmp, 2);
     model = tmp.resolve("model");
     String[] r = cli("export", "--model", run.dir().toString(), "--out", model.toString(),
-        "--version", "7");
+        "--model-version", "7");
     assertEquals("0", r[0], r[1] + r[2]);
     assertTrue(r[1].contains("exported " + model.resolve("7").toAbsolutePath()), r[1]);
   }
@@ -82,7 +82,7 @@ class ModelToolsTest {
     Path onnx = tmp.resolve("refused.onnx");
     String[][] cases = {
         {"export", "--format", "onnx", "--model", model.toString()},
-        {"export", "--model", model.toString(), "--out", model.toString(), "--version", "7"},
+        {"export", "--model", model.toString(), "--out", model.toString(), "--model-version", "7"},
         {"export", "--format", "tflite", "--model", run.dir().toString()},
         {"export", "--format", "onnx"},
         {"export", "--format", "onnx", "--model", tmp.toString(), "--out", onnx.toString()},

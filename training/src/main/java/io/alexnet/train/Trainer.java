@@ -69,7 +69,7 @@ public final class Trainer implements AutoCloseable {
   private final TrainingGraph built;
   private final TrainingGraph.Handles handles;
   private final Session session;
-  private final StepRunner steps;
+  private final TrainingStep steps;
   private final LearningRateSchedule schedule;
   /** Set from another thread (a signal handler); read after every step. */
   private volatile boolean stopRequested;
@@ -191,7 +191,8 @@ public final class Trainer implements AutoCloseable {
       built.close();
       throw e;
     }
-    this.steps = role.steps();
+    this.steps = new TrainingStep(session, handles, role.steps(), model.imageSize(),
+        role.workers(), role.index());
     this.schedule = new LearningRateSchedule(recipe);
   }
 
@@ -373,26 +374,10 @@ public final class Trainer implements AutoCloseable {
 
   /** One training step on {@code b}: the update, and the batch's loss and hits tallied. */
   private StepResult step(BatchLoader.Batch b, Progress p) {
-    int s = model.imageSize();
-    float[] probs;
-    double loss;
-    try (TFloat32 x = HostTensors.of(Shape.of(b.size(), s, s, 3), b.images());
-        TInt32 y = HostTensors.of(Shape.of(b.size()), b.labels());
-        TBool on = TBool.scalarOf(true);
-        // Masks differ between workers that start a step at the same global step.
-        TInt64 dropoutSeed = TInt64.scalarOf(p.step * role.workers() + role.index());
-        TInt64 now = TInt64.scalarOf(p.step)) {
-      Session.Runner run = session.runner().feed(handles.images(), x)
-          .feed(handles.labels(), y).feed(handles.training(), on)
-          .feed(handles.dropoutSeed(), dropoutSeed).fetch(handles.loss())
-          .fetch(handles.probabilities()).addTarget(handles.step());
-      steps.prepare(run, now);
-      try (Result r = run.run()) {
-        loss = ((TFloat32) r.get(0)).getFloat();
-        probs = HostTensors.floats((TFloat32) r.get(1));
-        p.step = steps.after(r, p.step);
-      }
-    }
+    TrainingStep.Outcome o = steps.run(b.images(), b.labels(), b.size(), p.step);
+    double loss = o.loss();
+    float[] probs = o.probabilities();
+    p.step = o.step();
     int hits = 0, hits5 = 0;
     for (int i = 0; i < b.size(); i++) {
       hits += TopK.argmax(probs, i, model.classes()) == b.labels()[i] ? 1 : 0;

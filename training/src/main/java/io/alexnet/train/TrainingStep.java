@@ -1,0 +1,84 @@
+package io.alexnet.train;
+
+import io.alexnet.graph.HostTensors;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * One training step, as {@link Trainer#fit} runs it: a batch and its labels fed with dropout on
+ * and a dropout seed, the loss and the probabilities fetched, the update run. {@code bench}
+ * times this very step.
+ */
+public final class TrainingStep {
+  private final Session session;
+  private final TrainingGraph.Handles handles;
+  private final StepRunner mode;
+  private final int imageSize;
+  private final int workers;
+  private final int index;
+
+  TrainingStep(Session session, TrainingGraph.Handles handles, StepRunner mode, int imageSize,
+      int workers, int index) {
+    this.session = session;
+    this.handles = handles;
+    this.mode = mode;
+    this.imageSize = imageSize;
+    this.workers = workers;
+    this.index = index;
+  }
+
+  /**
+   * The step of one process training alone, in {@code session} on {@code graph}.
+   *
+   * @param session a session of the training graph, its variables initialized
+   * @param graph the training graph
+   * @param imageSize the model's input side
+   * @return the step
+   */
+  public static TrainingStep local(Session session, TrainingGraph graph, int imageSize) {
+    return new TrainingStep(session, graph.handles(), StepRunner.local(), imageSize, 1, 0);
+  }
+
+  /**
+   * What a step leaves.
+   *
+   * @param loss the batch's mean loss before the update
+   * @param probabilities [n, classes], row-major
+   * @param step the global step after it
+   */
+  public record Outcome(double loss, float[] probabilities, long step) {}
+
+  /**
+   * Runs one step on {@code n} pre-processed images (NHWC).
+   *
+   * @param images [n, size, size, 3], row-major
+   * @param labels n class ids
+   * @param n batch size
+   * @param step the global step before it (it also seeds the dropout masks)
+   * @return the loss, the probabilities and the step after
+   */
+  public Outcome run(float[] images, int[] labels, int n, long step) {
+    int s = imageSize;
+    try (TFloat32 x = HostTensors.of(Shape.of(n, s, s, 3), images);
+        TInt32 y = HostTensors.of(Shape.of(n), labels);
+        TBool on = TBool.scalarOf(true);
+        // Masks differ between workers that start a step at the same global step.
+        TInt64 dropoutSeed = TInt64.scalarOf(step * workers + index);
+        TInt64 now = TInt64.scalarOf(step)) {
+      Session.Runner run = session.runner().feed(handles.images(), x)
+          .feed(handles.labels(), y).feed(handles.training(), on)
+          .feed(handles.dropoutSeed(), dropoutSeed).fetch(handles.loss())
+          .fetch(handles.probabilities()).addTarget(handles.step());
+      mode.prepare(run, now);
+      try (Result r = run.run()) {
+        return new Outcome(((TFloat32) r.get(0)).getFloat(),
+            HostTensors.floats((TFloat32) r.get(1)), mode.after(r, step));
+      }
+    }
+  }
+}
