@@ -54,7 +54,7 @@ public final class Model implements AutoCloseable {
   /** Opens the best checkpoint (else the newest) of a run, or a SavedModel. */
   public static final String BEST = "best";
   /** Opens a run's newest checkpoint. */
-  public static final String LATEST = "latest";
+  public static final String LATEST = Checkpoints.LATEST;
 
   private final Path path;
   private final RunDir settings;
@@ -177,26 +177,13 @@ public final class Model implements AutoCloseable {
     }
   }
 
-  /** The checkpoint folder {@code which} names in {@code run}. */
+  /** The checkpoint folder {@code which} names in {@code run}, as the store resolves it. */
   private static Path checkpointOf(RunDir run, String which) throws IOException {
     run.properties(); // refuses a damaged run.properties, with the reason
     if (!Files.isDirectory(run.checkpoints())) {
       throw new IllegalArgumentException(run.dir() + " has no checkpoint yet");
     }
-    Checkpoints all = new Checkpoints(run.checkpoints(), Integer.MAX_VALUE);
-    Optional<Path> found = switch (which) {
-      case BEST -> all.bestOrLatest();
-      case LATEST -> all.latest();
-      default -> {
-        Path named = run.checkpoints().resolve(which);
-        Path given = Path.of(which);
-        yield Files.isDirectory(named) ? Optional.of(named)
-            : Files.isDirectory(given) ? Optional.of(given) : Optional.empty();
-      }
-    };
-    return found.orElseThrow(() -> new IllegalArgumentException(
-        which.equals(BEST) || which.equals(LATEST) ? run.dir() + " has no checkpoint yet"
-            : "no checkpoint '" + which + "' in " + run.checkpoints()));
+    return new Checkpoints(run.checkpoints(), Integer.MAX_VALUE).resolve(which);
   }
 
   /**

@@ -323,6 +323,7 @@ public final class Training {
   /** A resumed run: its own model and pre-processing, as saved. */
   private static Begun resumed(FitOptions o, RunDir run, Set<String> frozen)
       throws IOException {
+    run.labels(); // refuses class names that disagree with the settings
     String kept = run.properties().getProperty(FROZEN, "");
     Set<String> keep = !frozen.isEmpty() || kept.isEmpty() ? frozen
         : FineTuning.checked(List.of(kept.split(",")));

@@ -108,6 +108,79 @@ public final class Checkpoints {
     return b.isPresent() ? b : latest();
   }
 
+  /** Names {@link #resolve} takes besides a checkpoint's own. */
+  public static final String LATEST = "latest";
+
+  /**
+   * The checkpoint {@code which} names: {@value #BEST} (else the newest), {@value #LATEST}, a
+   * checkpoint's name ({@code ckpt-1200}) or a checkpoint folder's path.
+   *
+   * @throws IllegalArgumentException when there is no such checkpoint, saying what there is
+   */
+  public Path resolve(String which) throws IOException {
+    Optional<Path> found = switch (which) {
+      case BEST -> bestOrLatest();
+      case LATEST -> latest();
+      default -> {
+        Path named = dir.resolve(which);
+        Path given = Path.of(which);
+        yield Files.isDirectory(named) ? Optional.of(named)
+            : Files.isDirectory(given) ? Optional.of(given) : Optional.empty();
+      }
+    };
+    if (found.isPresent()) {
+      return found.get();
+    }
+    throw new IllegalArgumentException(which.equals(BEST) || which.equals(LATEST)
+        ? dir.getParent() + " has no checkpoint yet"
+        : "no checkpoint '" + which + "' in " + dir + " (there are: " + names() + ")");
+  }
+
+  private String names() throws IOException {
+    List<String> n = new ArrayList<>();
+    best().ifPresent(b -> n.add(BEST));
+    list().forEach(p -> n.add(p.getFileName().toString()));
+    return n.isEmpty() ? "none" : String.join(", ", n);
+  }
+
+  /**
+   * Restores the newest checkpoint that reads back whole, for a resumed run, alone or as a
+   * cluster's chief. A damaged one (a disk that failed after the save, a file someone
+   * truncated) is skipped with a warning naming it, and left in place for a look; only when
+   * every checkpoint is damaged is that an error.
+   *
+   * @param session the session to restore into
+   * @param warn told of each checkpoint skipped, and which one was taken then
+   * @return the restored checkpoint's folder and state; empty when there is none
+   * @throws IOException when there are checkpoints but none is intact, naming each
+   */
+  public Optional<Restored> restoreNewestIntact(Session session,
+      java.util.function.Consumer<String> warn) throws IOException {
+    List<Path> all = list();
+    List<String> damaged = new ArrayList<>();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      try {
+        PropertiesFile state = restore(session, all.get(i));
+        if (!damaged.isEmpty()) {
+          warn.accept("resuming from " + all.get(i).getFileName()
+              + ", the newest intact checkpoint");
+        }
+        return Optional.of(new Restored(all.get(i), state));
+      } catch (IOException e) {
+        damaged.add(e.getMessage());
+        warn.accept("WARNING: " + e.getMessage() + "; trying the one before it");
+      }
+    }
+    if (!damaged.isEmpty()) {
+      throw new IOException("no intact checkpoint to resume from in " + dir + ": "
+          + String.join("; ", damaged));
+    }
+    return Optional.empty();
+  }
+
+  /** A checkpoint restored: its folder and the loop's state saved with it. */
+  public record Restored(Path folder, PropertiesFile state) {}
+
   /**
    * Restores variables from a checkpoint folder into the session; returns its state. A damaged
    * checkpoint (a file missing, truncated or overwritten) is an IOException that names it; the
@@ -147,6 +220,12 @@ public final class Checkpoints {
       session.restore(ckpt.resolve(VARIABLES).toString());
     } catch (RuntimeException e) {
       String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+      if (why.contains("does not match the shape stored in checkpoint")) {
+        // The files are whole (their fingerprints agree): the settings describe another
+        // network than the one saved.
+        throw new IOException("checkpoint " + ckpt + " holds another network than "
+            + RunDir.PROPERTIES + " describes (" + why + "): were the settings edited?", e);
+      }
       throw new IOException("checkpoint " + ckpt + " is damaged: TensorFlow cannot read its"
           + " variables (" + why + ")", e);
     }

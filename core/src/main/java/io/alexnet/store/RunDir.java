@@ -186,8 +186,20 @@ public record RunDir(Path dir) {
     return (float) file().decimal("input.scale", 1);
   }
 
+  /**
+   * The class names, one per class of the model: a labels.txt that disagrees with
+   * run.properties (edited, or copied from another run) is refused, as every reader of the run
+   * gets it.
+   */
   public List<String> labels() throws IOException {
-    return Files.readAllLines(dir.resolve(LABELS));
+    List<String> names = Files.readAllLines(dir.resolve(LABELS));
+    int classes = model().classes();
+    if (names.size() != classes) {
+      throw new IOException(dir.resolve(LABELS) + " has " + names.size() + " names, but "
+          + PROPERTIES + " says the model has " + classes + " classes (model.classes): one name"
+          + " per class, line i for class i");
+    }
+    return names;
   }
 
   /** The evaluation pre-processing of this run (mean image, input scale, channel order). */

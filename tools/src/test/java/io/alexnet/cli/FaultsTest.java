@@ -169,7 +169,22 @@ class FaultsTest {
     Files.write(png, Synthetic.encode(Synthetic.images(1, 3, labels)[0], 28, 28, false, "png"));
     String data = data().toString();
     Path out = tmp.resolve("out");
-    String[][] commands = {
+    String[][] commands = readers(run, png, images, data, out);
+    for (String[] command : commands) {
+      String[] r = assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+          () -> cli(command), String.join(" ", command) + " hangs");
+      String said = String.join(" ", command) + ": " + r[1] + r[2];
+      assertEquals("2", r[0], said);
+      assertEquals(1, r[2].strip().lines().count(), said);
+      assertTrue(r[2].contains("checkpoint " + best + " is damaged: " + dataFile.getFileName()
+          + " is not the file that was saved"), said);
+      assertFalse(Files.exists(out), said);
+    }
+  }
+
+  /** Every command that opens a trained model, each writing under {@code out} if anything. */
+  private static String[][] readers(Path run, Path png, Path images, String data, Path out) {
+    return new String[][] {
         {"eval", "--model", run.toString(), "--data", data, "--out", out.resolve("eval").toString()},
         {"predict", "--model", run.toString(), png.toString()},
         {"features", "--model", run.toString(), "--data", images.getParent().toString(),
@@ -185,14 +200,49 @@ class FaultsTest {
         {"train", "--init-from", run.toString(), "--data", data, "--out",
             out.resolve("tuned").toString(), "--epochs", "1", "--batch", "16"},
     };
-    for (String[] command : commands) {
-      String[] r = assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
-          () -> cli(command), String.join(" ", command) + " hangs");
+  }
+
+  /**
+   * Settings that disagree with the run's weights or with each other (edited by hand, or
+   * copied from another run) get the same one line from every command, and a resume too.
+   */
+  @Test
+  void settingsThatDisagreeAreRefusedByEveryCommandThatReadsTheModel() throws Exception {
+    Path run = tmp.resolve("run");
+    assertEquals("0", train(run, "--epochs", "1")[0]);
+    Path images = Files.createDirectories(tmp.resolve("images/shapes"));
+    int[] labels = new int[1];
+    Path png = images.resolve("one.png");
+    Files.write(png, Synthetic.encode(Synthetic.images(1, 3, labels)[0], 28, 28, false, "png"));
+    String data = data().toString();
+    Path out = tmp.resolve("out");
+    Path labelsFile = run.resolve("labels.txt");
+    Path settings = run.resolve("run.properties");
+    List<String> names = Files.readAllLines(labelsFile);
+    String properties = Files.readString(settings);
+
+    Files.write(labelsFile, names.subList(0, 3));
+    List<String[]> all = new java.util.ArrayList<>(List.of(readers(run, png, images, data, out)));
+    all.add(trainArgs(run, "--epochs", "2", "--resume").toArray(String[]::new));
+    for (String[] command : all) {
+      String[] r = cli(command);
       String said = String.join(" ", command) + ": " + r[1] + r[2];
       assertEquals("2", r[0], said);
       assertEquals(1, r[2].strip().lines().count(), said);
-      assertTrue(r[2].contains("checkpoint " + best + " is damaged: " + dataFile.getFileName()
-          + " is not the file that was saved"), said);
+      assertTrue(r[2].contains(labelsFile + " has 3 names, but run.properties says the model"
+          + " has 10 classes"), said);
+      assertFalse(Files.exists(out), said);
+    }
+
+    Files.write(labelsFile, names);
+    Files.writeString(settings, properties.replace("model.width=0.125", "model.width=0.25"));
+    for (String[] command : readers(run, png, images, data, out)) {
+      String[] r = cli(command);
+      String said = String.join(" ", command) + ": " + r[1] + r[2];
+      assertEquals("2", r[0], said);
+      assertEquals(1, r[2].strip().lines().count(), said);
+      assertTrue(r[2].contains("holds another network than run.properties describes"), said);
+      assertFalse(r[2].contains("damaged"), said);
       assertFalse(Files.exists(out), said);
     }
   }

@@ -4,7 +4,6 @@ import io.alexnet.cluster.WorkerRole;
 import io.alexnet.io.PropertiesFile;
 import io.alexnet.store.Checkpoints;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.tensorflow.Result;
@@ -39,17 +38,25 @@ final class ClusterStart {
     void accept(PropertiesFile state) throws IOException;
   }
 
+  /** Restores the newest intact checkpoint, as a local resume does. */
+  @FunctionalInterface
+  interface Restore {
+    Optional<Checkpoints.Restored> newestIntact() throws IOException;
+  }
+
   /**
-   * Joins; {@code fresh} initializes the model from nothing (and sets the learning rate),
-   * {@code restored} receives a restored checkpoint's state.
+   * Joins; with {@code resume} the chief restores the newest intact checkpoint ({@code
+   * restore}) into the ps tasks; {@code fresh} initializes the model from nothing (and sets
+   * the learning rate), {@code restored} receives a restored checkpoint's state.
    */
-  ResumeState join(Optional<Path> latest, Runnable fresh, Restored restored,
+  ResumeState join(boolean resume, Restore restore, Runnable fresh, Restored restored,
       int batchesPerEpoch, int epochs) throws IOException {
     say.accept("connecting to the cluster as " + role + " (waits until every task is up)");
     if (role.chief()) {
-      if (latest.isPresent()) {
-        restored.accept(Checkpoints.restore(session, latest.get()));
-        say.accept("restored " + latest.get() + " into the ps tasks");
+      Optional<Checkpoints.Restored> from = resume ? restore.newestIntact() : Optional.empty();
+      if (from.isPresent()) {
+        restored.accept(from.get().state());
+        say.accept("restored " + from.get().folder() + " into the ps tasks");
       } else if (!initialized()) {
         fresh.run();
       } else {

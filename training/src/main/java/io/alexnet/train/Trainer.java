@@ -551,8 +551,8 @@ public final class Trainer implements AutoCloseable {
 
     @Override
     public ResumeState start(boolean resume) throws IOException {
-      return new ClusterStart(session, task, built, Trainer.this::say).join(
-          resume ? checkpoints.latest() : Optional.empty(),
+      return new ClusterStart(session, task, built, Trainer.this::say).join(resume,
+          () -> checkpoints.restoreNewestIntact(session, Trainer.this::say),
           () -> {
             session.forceInitialize();
             restorePretrained();
@@ -599,33 +599,14 @@ public final class Trainer implements AutoCloseable {
     return every > 0 && after / every > before / every;
   }
 
-  /**
-   * Restores the newest checkpoint that reads back whole. A damaged one (a disk that failed
-   * after the save, a file someone truncated) is skipped with a warning naming it, and left in
-   * place for a look; only when every checkpoint is damaged does the run refuse to resume.
-   */
+  /** The newest intact checkpoint restored (the store's policy), and the loop's place in it. */
   private Optional<ResumeState> restoreNewestIntact() throws IOException {
-    List<Path> all = checkpoints.list();
-    List<String> damaged = new ArrayList<>();
-    for (int i = all.size() - 1; i >= 0; i--) {
-      try {
-        PropertiesFile state = Checkpoints.restore(session, all.get(i));
-        ResumeState at = ResumeState.of(state);
-        schedule.load(state);
-        if (!damaged.isEmpty()) {
-          say("resuming from " + all.get(i).getFileName() + ", the newest intact checkpoint");
-        }
-        return Optional.of(at);
-      } catch (IOException e) {
-        damaged.add(e.getMessage());
-        say("WARNING: " + e.getMessage() + "; trying the one before it");
-      }
+    Optional<Checkpoints.Restored> r = checkpoints.restoreNewestIntact(session, this::say);
+    if (r.isEmpty()) {
+      return Optional.empty();
     }
-    if (!damaged.isEmpty()) {
-      throw new IOException("no intact checkpoint to resume from in " + checkpoints.dir()
-          + ": " + String.join("; ", damaged));
-    }
-    return Optional.empty();
+    schedule.load(r.get().state());
+    return Optional.of(ResumeState.of(r.get().state()));
   }
 
   private long globalStep() {
