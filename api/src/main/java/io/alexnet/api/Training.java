@@ -98,7 +98,8 @@ public final class Training {
      * @return one line
      */
     public String precision() {
-      return arithmetic.precision().label() + " (" + arithmetic.description() + "; "
+      return arithmetic.precision().label() + " ("
+          + (arithmetic == Arithmetic.FLOAT32 ? "" : arithmetic.description() + "; ")
           + precisionNote + ")";
     }
 

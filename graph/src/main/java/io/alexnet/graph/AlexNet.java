@@ -581,8 +581,8 @@ public final class AlexNet implements TrainingNetwork {
    * another copy. TRAIN mode only.
    */
   @Override
-  public List<Output<?>> addGradients() {
-    return LrnAwareGradients.ofLoss(graph, this);
+  public List<Output<?>> addGradients(Output<?> seed) {
+    return LrnAwareGradients.ofLoss(graph, this, seed);
   }
 
   /** Trainable variables in the order they were built. */

@@ -25,10 +25,19 @@ public final class LrnAwareGradients {
   /** d y / d p for every p in {@code params}, in the same order. */
   public static List<Output<?>> of(Graph graph, Output<?> y, List<Param> params,
       List<? extends HandGradient> cuts, String prefix) {
+    return of(graph, y, params, cuts, prefix, null);
+  }
+
+  /**
+   * d (seed y) / d p for every p in {@code params}: with {@code seed} a scalar of y's type (a
+   * loss scale), every gradient comes out multiplied by it; null for 1.
+   */
+  public static List<Output<?>> of(Graph graph, Output<?> y, List<Param> params,
+      List<? extends HandGradient> cuts, String prefix, Output<?> seed) {
     int stages = cuts.stream().mapToInt(HandGradient::stage).max().orElse(-1) + 1;
     Output<?>[] grads = new Output<?>[params.size()];
     Output<?>[] ys = {y};
-    Output<?>[] dys = null;
+    Output<?>[] dys = seed == null ? null : new Output<?>[] {seed};
     for (int s = stages; s >= 0; s--) {
       // Variables between the cut layers of stage s-1 and stage s (or the loss), then the
       // outputs of stage s-1's layers.
@@ -73,7 +82,12 @@ public final class LrnAwareGradients {
 
   /** Convenience: gradients of the network's loss with respect to all its variables. */
   public static List<Output<?>> ofLoss(Graph graph, AlexNet net) {
-    return of(graph, net.loss(), net.params(), net.handGradients(), PREFIX);
+    return ofLoss(graph, net, null);
+  }
+
+  /** The same, multiplied by {@code seed} (null for 1). */
+  public static List<Output<?>> ofLoss(Graph graph, AlexNet net, Output<?> seed) {
+    return of(graph, net.loss(), net.params(), net.handGradients(), PREFIX, seed);
   }
 
   /**

@@ -172,12 +172,12 @@ public final class ReplicatedAlexNet implements TrainingNetwork {
    */
   @Override
   @SuppressWarnings("unchecked")
-  public List<Output<?>> addGradients() {
+  public List<Output<?>> addGradients(Output<?> seed) {
     List<List<Output<?>>> per = new ArrayList<>();
     for (int i = 0; i < replicas.size(); i++) {
       AlexNet net = replicas.get(i);
       per.add(LrnAwareGradients.of(graph, net.loss(), net.params(), net.handGradients(),
-          LrnAwareGradients.PREFIX + "_replica" + i));
+          LrnAwareGradients.PREFIX + "_replica" + i, seed));
     }
     Ops mean = Ops.create(graph).withSubScope(LrnAwareGradients.PREFIX + "_mean");
     List<Output<?>> out = new ArrayList<>();

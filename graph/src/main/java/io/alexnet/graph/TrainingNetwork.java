@@ -31,5 +31,13 @@ public interface TrainingNetwork {
    * Adds the ops of d loss / d params to the graph and returns them, in {@link #params()}
    * order, correct through LRN. Each call adds another copy: call it once.
    */
-  List<Output<?>> addGradients();
+  default List<Output<?>> addGradients() {
+    return addGradients(null);
+  }
+
+  /**
+   * The same, each multiplied by {@code seed}, a scalar of the network's type (a loss scale:
+   * d (seed loss) / d params); null for 1.
+   */
+  List<Output<?>> addGradients(Output<?> seed);
 }

@@ -44,13 +44,13 @@ public final class CsvLogger implements TrainingListener {
   @Override
   public void onEpoch(Epoch e) {
     append(epochs,
-        // train_top5_error last: a run resumed from an older version keeps its columns.
+        // New columns go last: a run resumed from an older version keeps its columns.
         "epoch,step,train_loss,train_top1_error,val_top1_error,val_top5_error,next_learning_rate,"
-            + "seconds,bad_images,best,train_top5_error",
-        String.format(Locale.ROOT, "%d,%d,%.6f,%.4f,%.4f,%.4f,%.6g,%.1f,%d,%b,%.4f",
+            + "seconds,bad_images,best,train_top5_error,data_wait_seconds",
+        String.format(Locale.ROOT, "%d,%d,%.6f,%.4f,%.4f,%.4f,%.6g,%.1f,%d,%b,%.4f,%.1f",
             e.epoch() + 1, e.step(), e.trainLoss(), e.trainTop1Error(), e.valTop1Error(),
             e.valTop5Error(), e.learningRate(), e.seconds(), e.badExamples(), e.best(),
-            e.trainTop5Error()));
+            e.trainTop5Error(), e.dataWaitSeconds()));
   }
 
   private static void append(Path file, String header, String row) {

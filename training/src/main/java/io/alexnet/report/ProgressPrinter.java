@@ -48,9 +48,10 @@ public final class ProgressPrinter implements TrainingListener {
         : String.format(Locale.ROOT, "val top-1 err %.4f, top-5 err %.4f", e.valTop1Error(),
             e.valTop5Error());
     out.printf(Locale.ROOT,
-        "epoch %d/%d done in %s: train loss %.4f, train top-1 err %.3f | %s | next lr %.2g%s%s%n",
-        e.epoch() + 1, epochs, duration(e.seconds()), e.trainLoss(), e.trainTop1Error(), val,
-        e.learningRate(),
+        "epoch %d/%d done in %s (%.1f%% of it waiting for data): train loss %.4f, train top-1"
+            + " err %.3f | %s | next lr %.2g%s%s%n",
+        e.epoch() + 1, epochs, duration(e.seconds()), 100 * e.dataWaitSeconds() / e.seconds(),
+        e.trainLoss(), e.trainTop1Error(), val, e.learningRate(),
         e.badExamples() > 0 ? " | " + e.badExamples() + " unreadable images skipped" : "",
         e.best() ? "  (best so far)" : "");
   }

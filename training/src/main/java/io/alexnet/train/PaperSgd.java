@@ -14,6 +14,7 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TFloating;
 
@@ -47,7 +48,8 @@ public final class PaperSgd {
 
   @SuppressWarnings("unchecked")
   private PaperSgd(Graph g, List<Param> params, List<Output<?>> grads, double momentum,
-      double weightDecay, double initialLr, String stateDevice) {
+      double weightDecay, double initialLr, String stateDevice, Operand<TBool> apply,
+      List<Op> alongside) {
     Ops tf = Ops.create(g);
     Class<TFloating> type = (Class<TFloating>) params.get(0).variable().type();
     Ops train = tf.withSubScope("train");
@@ -75,6 +77,13 @@ public final class PaperSgd {
     Operand<TFloating> negDecay = after.math.mul(
         after.dtypes.cast(after.constant(weightDecay), type), negLr);
     Operand<TFloating> minusOne = after.dtypes.cast(after.constant(-1.0), type);
+    if (apply != null) {
+      // A step that must not count (a loss scale's overflow) leaves every variable and
+      // momentum as they were: accum <- 1 accum + 0, w <- w - 0 accum. No control flow: the
+      // choice is three selects on scalars and one per delta.
+      mom = after.select(apply, mom, after.dtypes.cast(after.constant(1.0), type));
+      minusOne = after.select(apply, minusOne, after.dtypes.cast(after.constant(0.0), type));
+    }
     List<Op> updates = new ArrayList<>();
     slots = new ArrayList<>();
     for (int i = 0; i < params.size(); i++) {
@@ -88,10 +97,14 @@ public final class PaperSgd {
       slots.add(v);
       Operand<TFloating> delta = at.math.add(at.math.mul(negLr, g2.get(i)),
           at.math.mul(negDecay, w));
+      if (apply != null) {
+        delta = at.select(apply, delta, at.zerosLike(delta));
+      }
       updates.add(at.train.applyMomentum(w, v, minusOne, delta, mom));
     }
     updates.add(after.withDevice(DevicePlan.spec(stateDevice))
         .assignAdd(globalStep, after.constant(1L)));
+    updates.addAll(alongside);
     step = train.withControlDependencies(updates).withName("step").noOp();
     stepsDone = state.withControlDependencies(List.of(step)).withName("steps_done")
         .identity(globalStep);
@@ -109,10 +122,22 @@ public final class PaperSgd {
    */
   public static PaperSgd build(Graph g, List<Param> params, List<Output<?>> grads,
       double momentum, double weightDecay, double initialLr, String stateDevice) {
+    return build(g, params, grads, momentum, weightDecay, initialLr, stateDevice, null,
+        List.of());
+  }
+
+  /**
+   * As above; the update changes nothing on a step where {@code apply} is false (null: every
+   * step updates), and {@code alongside} run with every step (a loss scale's own update).
+   */
+  public static PaperSgd build(Graph g, List<Param> params, List<Output<?>> grads,
+      double momentum, double weightDecay, double initialLr, String stateDevice,
+      Operand<TBool> apply, List<Op> alongside) {
     if (params.size() != grads.size()) {
       throw new IllegalArgumentException(params.size() + " params but " + grads.size() + " grads");
     }
-    return new PaperSgd(g, params, grads, momentum, weightDecay, initialLr, stateDevice);
+    return new PaperSgd(g, params, grads, momentum, weightDecay, initialLr, stateDevice, apply,
+        alongside);
   }
 
   private static <T extends org.tensorflow.types.family.TType> Variable<T> variable(Ops o,

@@ -278,6 +278,8 @@ public final class Trainer implements AutoCloseable {
     /** Steps this process ran (in a cluster the global step also counts the others'). */
     long ran;
     long epochStart;
+    /** Time this epoch's steps waited for the loader's next batch. */
+    long waitNanos;
 
     Progress(ResumeState at) {
       step = at.step();
@@ -298,6 +300,7 @@ public final class Trainer implements AutoCloseable {
       correct5 = 0;
       seen = 0;
       bad = 0;
+      waitNanos = 0;
     }
   }
 
@@ -321,7 +324,10 @@ public final class Trainer implements AutoCloseable {
         .batchSize(recipe.batchSize()).order(order).seed(model.seed() + index, epoch)
         .firstBatch(batch).workers(recipe.workers()).prefetch(recipe.prefetch()).build()) {
       while (loader.hasNext()) {
-        BatchLoader.Batch b = evenFor(loader.next(), replicaCount);
+        long asked = System.nanoTime();
+        BatchLoader.Batch next = loader.next();
+        p.waitNanos += System.nanoTime() - asked;
+        BatchLoader.Batch b = evenFor(next, replicaCount);
         batch++;
         p.bad += b.bad();
         if (b.size() == 0) {
@@ -431,7 +437,8 @@ public final class Trainer implements AutoCloseable {
         p.seen == 0 ? Double.NaN : 1 - (double) p.correct / p.seen,
         p.seen == 0 ? Double.NaN : 1 - (double) p.correct5 / p.seen,
         v == null ? Double.NaN : v.top1Error(), v == null ? Double.NaN : v.top5Error(), rate,
-        (System.nanoTime() - p.epochStart) / 1e9, p.bad + (v == null ? 0 : v.bad()), best);
+        (System.nanoTime() - p.epochStart) / 1e9, p.bad + (v == null ? 0 : v.bad()), best,
+        p.waitNanos / 1e9);
     history.add(e);
     listeners.forEach(l -> l.onEpoch(e));
     p.nextEpoch();

@@ -39,7 +39,8 @@ public final class TrainingGraph implements AutoCloseable {
       Output<TInt64> dropoutSeed, Output<TFloat32> loss, Output<TFloat32> probabilities,
       String step, String setLearningRate, Output<TFloat32> newLearningRate,
       Output<TInt64> stepsDone, Output<TInt64> globalStep, Output<TFloat32> learningRate,
-      List<Output<TFloat32>> params, Optional<String> restore) {}
+      List<Output<TFloat32>> params, Optional<String> restore,
+      Optional<Output<TFloat32>> lossScale) {}
 
   /** A cluster worker's extra handles: whether the ps tasks hold a model, and sync's. */
   public record ClusterHandles(Output<TBool> initialized, Optional<SyncHandles> sync) {}
@@ -76,9 +77,20 @@ public final class TrainingGraph implements AutoCloseable {
         net = AlexNet.build(built, model.toBuilder().devices(replicas.get(0)).build(),
             AlexNet.Mode.TRAIN);
       }
+      String stateDevice = role.map(WorkerRole::stateDevice).orElse("");
+      // Float16 arithmetic needs the loss scaled (DynamicLossScale); bfloat16 and float32 not.
+      DynamicLossScale scaling = null;
+      if (model.arithmetic().needsLossScaling()) {
+        if (role.isPresent() && role.get().sync()) {
+          throw new IllegalArgumentException("float16 mixed precision and synchronous cluster"
+              + " training do not go together: train in float32, or asynchronously");
+        }
+        scaling = DynamicLossScale.build(built, stateDevice);
+      }
       // Frozen layers' variables get no update and no momentum; their gradients are built
       // but, with nothing reading them, never run.
-      List<Output<?>> all = net.addGradients();
+      List<Output<?>> all = net.addGradients(scaling == null ? null
+          : scaling.seed(net.params().get(0).variable().type()));
       List<Param> trained = new ArrayList<>();
       List<Output<?>> grads = new ArrayList<>();
       for (int i = 0; i < all.size(); i++) {
@@ -90,13 +102,18 @@ public final class TrainingGraph implements AutoCloseable {
       if (trained.isEmpty()) {
         throw new IllegalArgumentException("every layer is frozen: nothing would train");
       }
-      String stateDevice = role.map(WorkerRole::stateDevice).orElse("");
+      DynamicLossScale.Unscaled unscaled = scaling == null ? null : scaling.unscale(grads);
+      if (unscaled != null) {
+        grads = unscaled.gradients();
+      }
       SyncReplicas sync = role.isPresent() && role.get().sync()
           ? SyncReplicas.build(built, trained, grads, role.get().workers(), stateDevice,
               config.momentum(), config.weightDecay(), config.learningRate())
           : null;
       PaperSgd sgd = sync != null ? sync.sgd() : PaperSgd.build(built, trained, grads,
-          config.momentum(), config.weightDecay(), config.learningRate(), stateDevice);
+          config.momentum(), config.weightDecay(), config.learningRate(), stateDevice,
+          unscaled == null ? null : unscaled.finite(),
+          unscaled == null ? List.of() : List.of(unscaled.update()));
       Optional<String> restore = fineTuning.restoreOp(built, net.params())
           .map(r -> r.op().name());
       Output<TBool> ready = role.isPresent() ? allInitialized(built) : null;
@@ -114,7 +131,8 @@ public final class TrainingGraph implements AutoCloseable {
             (sync != null ? sync.contribute() : sgd.step()).op().name(),
             sgd.setLearningRateOp().op().name(), find(g, sgd.newLearningRate(), TFloat32.class),
             find(g, sgd.stepsDone(), TInt64.class), find(g, sgd.globalStep(), TInt64.class),
-            find(g, sgd.learningRate(), TFloat32.class), List.copyOf(params), restore);
+            find(g, sgd.learningRate(), TFloat32.class), List.copyOf(params), restore,
+            Optional.ofNullable(scaling).map(l -> find(g, l.scale(), TFloat32.class)));
         Optional<ClusterHandles> c = role.map(r -> new ClusterHandles(
             find(g, ready, TBool.class), Optional.ofNullable(sync).map(s -> new SyncHandles(
                 find(g, s.computedAt(), TInt64.class), s.round().op().name(),

@@ -10,7 +10,7 @@ public interface TrainingListener {
   /** One epoch finished, validation included. */
   record Epoch(int epoch, long step, double trainLoss, double trainTop1Error,
       double trainTop5Error, double valTop1Error, double valTop5Error, double learningRate,
-      double seconds, int badExamples, boolean best) {}
+      double seconds, int badExamples, boolean best, double dataWaitSeconds) {}
 
   /**
    * A validation inside an epoch ({@code --val-every}); {@code epochs} is how far training has

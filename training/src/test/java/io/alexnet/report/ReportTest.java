@@ -27,7 +27,7 @@ class ReportTest {
 
   static TrainingListener.Epoch epoch(int e, double loss, double err) {
     return new TrainingListener.Epoch(e, 10L * (e + 1), loss, err + 0.05, err / 4, err, err / 3,
-        0.01, 12.5, e == 1 ? 2 : 0, true);
+        0.01, 12.5, e == 1 ? 2 : 0, true, 0.3);
   }
 
   /** Reads back every record of a TFRecord-framed file, checking both CRCs. */
