@@ -10,6 +10,7 @@ import io.alexnet.graph.KernelCoverage;
 import io.alexnet.graph.KernelRegistry;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.Variant;
+import io.alexnet.runtime.Arithmetic;
 import io.alexnet.train.FineTuning;
 import io.alexnet.train.TrainConfig;
 import io.alexnet.train.TrainingGraph;
@@ -39,7 +40,11 @@ public final class KernelCheck {
    * @param missing the ops that would run on the CPU for want of a GPU kernel
    */
   public record Report(String graph, String devices, int ops,
-      List<KernelCoverage.Missing> missing) {}
+      List<KernelCoverage.Missing> missing, List<String> float32Only) {
+    Report(String graph, String devices, int ops, List<KernelCoverage.Missing> missing) {
+      this(graph, devices, ops, missing, List.of());
+    }
+  }
 
   /**
    * The training graph of the paper-sized {@code variant} with {@code replicas} replicas, each
@@ -54,7 +59,25 @@ public final class KernelCheck {
    */
   public static Report train(Variant variant, int replicas, boolean sync,
       KernelRegistry kernels) {
-    ModelConfig model = ModelConfig.builder().variant(variant).build();
+    return train(variant, replicas, sync, Arithmetic.FLOAT32, kernels);
+  }
+
+  /**
+   * The same for a session computing in {@code a}: for FLOAT16 (mixed precision on a GPU),
+   * the graph with its loss scaling, checked as built, and each of its floating-point ops
+   * checked for a float16 GPU kernel, which the CUDA rewrite needs to convert it (those
+   * without one stay float32: slower, not wrong), listed in {@link Report#float32Only}.
+   *
+   * @param variant the network
+   * @param replicas data-parallel replicas (at least 1)
+   * @param sync as a synchronous cluster worker
+   * @param a the arithmetic the graph is built for
+   * @param kernels the registry to check against
+   * @return the ops a GPU host would run on its CPU for want of a GPU kernel
+   */
+  public static Report train(Variant variant, int replicas, boolean sync, Arithmetic a,
+      KernelRegistry kernels) {
+    ModelConfig model = ModelConfig.builder().variant(variant).arithmetic(a).build();
     List<DevicePlan> plans = DevicePlan.replicas(gpus(Math.max(1, replicas) * variant.towers()),
         variant, Math.max(1, replicas));
     Optional<WorkerRole> role = Optional.empty();
@@ -67,8 +90,10 @@ public final class KernelCheck {
     try (TrainingGraph tg = TrainingGraph.build(model.toBuilder().devices(plans.get(0)).build(),
         plans, TrainConfig.paper(), FineTuning.NONE, role)) {
       GraphDef def = tg.graph().toGraphDef();
-      return new Report("train", plans.toString() + (sync ? ", synchronous cluster" : ""),
-          def.getNodeCount(), KernelCoverage.check(def, kernels));
+      return new Report("train", plans.toString() + (sync ? ", synchronous cluster" : "")
+          + (a == Arithmetic.FLOAT32 ? "" : ", " + a.description()), def.getNodeCount(),
+          KernelCoverage.check(def, kernels), a.needsLossScaling()
+              ? KernelCoverage.withoutFloat16(def, kernels) : List.of());
     }
   }
 

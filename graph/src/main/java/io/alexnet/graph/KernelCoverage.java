@@ -72,6 +72,27 @@ public final class KernelCoverage {
     return out;
   }
 
+  /**
+   * The floating-point op types of {@code graph}, pinned to a GPU, with no GPU kernel for
+   * float16: what TensorFlow's CUDA mixed-precision rewrite leaves in float32, sorted.
+   */
+  public static List<String> withoutFloat16(GraphDef graph, KernelRegistry kernels) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (NodeDef n : graph.getNodeList()) {
+      AttrValue t = n.getAttrMap().get("T");
+      if (!n.getDevice().toUpperCase().contains("GPU") || t == null
+          || t.getType() != org.tensorflow.proto.DataType.DT_FLOAT) {
+        continue;
+      }
+      NodeDef half = n.toBuilder().putAttr("T", AttrValue.newBuilder()
+          .setType(org.tensorflow.proto.DataType.DT_HALF).build()).build();
+      if (kernels.find(half, "GPU").isEmpty()) {
+        out.add(n.getOp());
+      }
+    }
+    return List.copyOf(out);
+  }
+
   private static Missing missing(NodeDef n) {
     Map<String, String> types = new TreeMap<>();
     for (Map.Entry<String, AttrValue> a : n.getAttrMap().entrySet()) {

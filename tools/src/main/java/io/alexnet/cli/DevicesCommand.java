@@ -142,7 +142,10 @@ final class DevicesCommand implements Callable<Integer> {
     }
     Variant v = Variant.parse(network.variant);
     KernelCheck.Report r = switch (graph) {
-      case "train" -> KernelCheck.train(v, Math.max(1, network.replicas), sync, registry);
+      // As a GPU host would run it: mixed precision there is float16, with loss scaling.
+      case "train" -> KernelCheck.train(v, Math.max(1, network.replicas), sync,
+          session.precisions().get(0) == Precision.MIXED ? Arithmetic.FLOAT16
+              : Arithmetic.FLOAT32, registry);
       case "infer" -> KernelCheck.infer(v, registry);
       case "savedmodel" -> KernelCheck.savedModel(v, registry);
       default -> throw new IllegalArgumentException("--graph is train, infer or savedmodel, not '"
@@ -153,6 +156,10 @@ final class DevicesCommand implements Callable<Integer> {
             : (r.graph().equals("savedmodel") ? " (TensorFlow Serving would run them on the CPU)"
                 : " (soft placement would run them on the CPU)") + ":");
     r.missing().forEach(m -> System.out.println("  " + m));
+    if (!r.float32Only().isEmpty()) {
+      System.out.println("op types the float16 rewrite leaves in float32 (no float16 GPU"
+          + " kernel; slower, not wrong): " + String.join(", ", r.float32Only()));
+    }
     return r.missing().isEmpty() ? 0 : 1;
   }
 

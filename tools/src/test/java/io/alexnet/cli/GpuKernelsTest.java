@@ -25,6 +25,7 @@ class GpuKernelsTest {
         {"train"},
         {"train", "--replicas", "2"},
         {"train", "--sync"},
+        {"train", "--precision", "mixed"},
         {"train", "--variant", "one-tower", "--replicas", "2"},
         {"infer"},
         {"infer", "--variant", "one-tower"},

@@ -46,7 +46,7 @@ class ReportCommandTest {
       csv.onStep(new io.alexnet.train.TrainingListener.Step(e, 10L * e + 5, 5, 20, 2.0 - e, 0.5,
           0.01, 100, 1));
       csv.onEpoch(new io.alexnet.train.TrainingListener.Epoch(e, 20L * (e + 1), 1.5 - 0.5 * e,
-          0.6 - 0.2 * e, 0.2, 0.5 - 0.2 * e, 0.1, 0.01, 3, 0, true));
+          0.6 - 0.2 * e, 0.2, 0.5 - 0.2 * e, 0.1, 0.01, 3, 0, true, 0.1));
     }
     String[] r = cli("report", run.dir().toString(), "--data", TinyRun.data(tmp).toString());
     assertEquals("0", r[0], r[1] + r[2]);
