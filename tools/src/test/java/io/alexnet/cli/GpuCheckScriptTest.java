@@ -49,7 +49,7 @@ class GpuCheckScriptTest {
     assertEquals(0.0, summary.get("devices_exit"));
     // The CPU build cannot check kernels, and says so.
     Map<String, Object> kernels = (Map<String, Object>) summary.get("kernels");
-    for (String g : List.of("train", "infer", "savedmodel")) {
+    for (String g : List.of("train", "train_mixed", "infer", "savedmodel")) {
       Map<String, Object> k = (Map<String, Object>) kernels.get(g);
       assertEquals(2.0, k.get("exit"), g);
       assertTrue(((String) k.get("note")).contains("the check needs the GPU build"), g);
@@ -62,6 +62,11 @@ class GpuCheckScriptTest {
       assertTrue(rows.stream().anyMatch(r -> "train".equals(((Map<?, ?>) r).get("mode"))), b);
       assertTrue(rows.stream().anyMatch(r -> "infer".equals(((Map<?, ?>) r).get("mode"))), b);
     }
+    // One device: float32 and this machine's auto precision, alternating, each labelled.
+    List<Object> one = (List<Object>) ((Map<String, Object>) ((Map<String, Object>) summary
+        .get("bench_one_device")).get("result")).get("measurements");
+    assertTrue(one.stream().anyMatch(r -> "float32".equals(((Map<?, ?>) r).get("precision"))),
+        one.toString());
     Map<String, Object> train = (Map<String, Object>) summary.get("train");
     assertEquals(0.0, train.get("exit"), Files.readString(out.resolve("train.err")));
     assertTrue(train.get("val_top1_error") instanceof Double, train.toString());
