@@ -13,32 +13,42 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The full run's record agrees with the run's own epochs.csv beside it and with the README's
- * Results section, so that neither the figures nor the command drift apart when one is edited.
+ * The full runs' records (float32 and mixed precision) agree with the runs' own epochs.csv
+ * beside them and with the README's Results section, so that neither the figures nor the
+ * commands drift apart when one is edited.
  */
 class ResultsTest {
   static final Path RESULTS = DocsTest.ROOT.resolve("docs/results");
+  static final List<String> RECORDS = List.of("fashion-mnist", "fashion-mnist-mixed");
 
   @SuppressWarnings("unchecked")
-  static Map<String, Object> record() throws IOException {
+  static Map<String, Object> record(String name) throws IOException {
     return (Map<String, Object>) JsonText.parse(
-        Files.readString(RESULTS.resolve("fashion-mnist.json")));
+        Files.readString(RESULTS.resolve(name + ".json")));
   }
 
   @Test
-  void theRecordHasTheKeysAndAgreesWithItsEpochsCsv() throws IOException {
-    Map<String, Object> r = record();
-    for (String key : List.of("command", "epochs", "train_hours", "images_per_second",
-        "test_images", "test_top1_accuracy", "test_top5_accuracy", "test_top1_accuracy_10_crops",
-        "test_top5_accuracy_10_crops", "date", "machine")) {
-      assertTrue(r.containsKey(key), "fashion-mnist.json has no " + key);
+  void theRecordsHaveTheKeysAndAgreeWithTheirEpochsCsv() throws IOException {
+    for (String name : RECORDS) {
+      theRecordAgreesWithItsEpochsCsv(name);
+    }
+  }
+
+  void theRecordAgreesWithItsEpochsCsv(String name) throws IOException {
+    Map<String, Object> r = record(name);
+    for (String key : List.of("command", "precision", "epochs", "train_hours",
+        "images_per_second", "test_images", "test_top1_accuracy", "test_top5_accuracy",
+        "test_top1_accuracy_10_crops", "test_top5_accuracy_10_crops", "date", "machine")) {
+      assertTrue(r.containsKey(key), name + ".json has no " + key);
     }
     String command = (String) r.get("command");
     assertTrue(command.startsWith("tools/alexnet train "), command);
     assertFalse(command.contains("--out") || command.contains("--resume"), command);
+    // Reproducible on any machine: the precision is named, not left to auto.
+    assertTrue(command.contains("--precision " + r.get("precision")), command);
     assertEquals(10000.0, r.get("test_images"));
 
-    List<String> rows = Files.readAllLines(RESULTS.resolve("fashion-mnist/epochs.csv"));
+    List<String> rows = Files.readAllLines(RESULTS.resolve(name + "/epochs.csv"));
     List<String> header = List.of(rows.get(0).split(","));
     int seconds = header.indexOf("seconds");
     int epoch = header.indexOf("epoch");
@@ -56,14 +66,18 @@ class ResultsTest {
   }
 
   @Test
-  void theReadmeShowsTheRecordsFiguresAndCommand() throws IOException {
-    Map<String, Object> r = record();
+  void theReadmeShowsTheRecordsFiguresAndCommands() throws IOException {
     String readme = Files.readString(DocsTest.ROOT.resolve("README.md"));
-    assertTrue(readme.contains((String) r.get("command")), "README.md lacks the record's command");
-    for (String key : List.of("test_top1_accuracy", "test_top1_accuracy_10_crops")) {
-      String shown = String.format("%.3f", (double) r.get(key));
-      assertTrue(readme.contains(shown), "README.md does not show " + key + " " + shown);
+    for (String name : RECORDS) {
+      Map<String, Object> r = record(name);
+      assertTrue(readme.contains((String) r.get("command")), "README.md lacks " + name
+          + "'s command");
+      for (String key : List.of("test_top1_accuracy", "test_top1_accuracy_10_crops")) {
+        String shown = String.format("%.3f", (double) r.get(key));
+        assertTrue(readme.contains(shown), "README.md does not show " + name + " " + key + " "
+            + shown);
+      }
+      assertTrue(readme.contains("](docs/results/" + name + ".json)"), name);
     }
-    assertTrue(readme.contains("](docs/results/fashion-mnist.json)"));
   }
 }
