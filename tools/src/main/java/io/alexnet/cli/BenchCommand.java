@@ -104,7 +104,7 @@ final class BenchCommand implements Callable<Integer> {
     Map<Precision, SessionOptions> sessions = new LinkedHashMap<>();
     Map<Precision, Arithmetic> arithmetic = new LinkedHashMap<>();
     for (Precision p : session.precisions()) {
-      SessionOptions o = session.options().withInterOpThreads(interThreads).withPrecision(p);
+      SessionOptions o = session.options(p).withInterOpThreads(interThreads);
       Arithmetic a = o.arithmetic();
       Precision resolved = a.precision();
       sessions.putIfAbsent(resolved, o.withPrecision(resolved));

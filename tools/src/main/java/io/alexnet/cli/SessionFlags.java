@@ -46,6 +46,12 @@ public final class SessionFlags {
         .withPrecision(p.get(0));
   }
 
+  /** These flags' session in precision {@code p}: for a command that runs several. */
+  public SessionOptions options(Precision p) {
+    return SessionOptions.DEFAULT.withThreads(threads).withVirtualCpus(virtualCpus)
+        .withPrecision(p);
+  }
+
   /** The precisions asked for: bench takes several, separated by commas (auto if none). */
   public List<Precision> precisions() {
     if (precision == null) {

@@ -20,14 +20,10 @@ class BenchCommandTest {
     String[] r = cli("bench", "--batch", "2", "--steps", "2", "--warmup", "1", "--matmul", "256",
         "--classes", "10", "--json");
     assertEquals("0", r[0], r[1] + r[2]);
-    double limit = -1;
-    for (String mode : new String[] {"matmul", "train", "infer", "pipeline"}) {
+    double limit = num(measurement(r[1], "train"), "matmul_limit_gflops");
+    assertTrue(limit > 0, r[1]);
+    for (String mode : new String[] {"train", "infer", "pipeline"}) {
       Map<String, Object> row = measurement(r[1], mode);
-      if (mode.equals("matmul")) {
-        limit = num(row, "gflops");
-        assertTrue(limit > 0, row.toString());
-        continue;
-      }
       double s = num(row, "seconds_per_step"), ips = num(row, "images_per_second");
       assertTrue(s > 0, row.toString());
       assertEquals(2 / s, ips, 1e-3 * ips, row.toString());
@@ -55,6 +51,37 @@ class BenchCommandTest {
     assertEquals("2", cli("bench", "--mode", "fly")[0]);
   }
 
+  /**
+   * Two precisions in one run: each measurement names its precision and is held against the
+   * MatMul limit of its own type, both limits printed.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void eachPrecisionIsMeasuredAgainstItsOwnLimit() {
+    String[] r = cli("bench", "--mode", "infer", "--batch", "2", "--steps", "1", "--warmup", "0",
+        "--matmul", "256", "--matmul-runs", "3", "--classes", "10", "--precision",
+        "float32,auto", "--json");
+    assertEquals("0", r[0], r[1] + r[2]);
+    Map<String, Object> doc = (Map<String, Object>) io.alexnet.io.JsonText.parse(r[1]);
+    Map<String, Object> limits = (Map<String, Object>) doc.get("matmul_limits_gflops");
+    String auto = io.alexnet.runtime.Machine.current().arithmetic(
+        io.alexnet.runtime.Precision.AUTO).precision().label();
+    List<Object> rows = (List<Object>) doc.get("measurements");
+    assertEquals(auto.equals("float32") ? 1 : 2, rows.size(), rows.toString());
+    for (Object o : rows) {
+      Map<String, Object> row = (Map<String, Object>) o;
+      String key = "float32".equals(row.get("precision")) ? "float32" : "bfloat16";
+      assertEquals(num(limits, key), num(row, "matmul_limit_gflops"), 1e-9, row.toString());
+      assertEquals(num(row, "gflops") / num(limits, key), num(row, "fraction_of_limit"), 1e-6);
+    }
+    if (!auto.equals("float32")) {
+      assertTrue(rows.stream().anyMatch(o -> "mixed".equals(((Map<?, ?>) o).get("precision"))));
+    }
+    String text = cli("bench", "--mode", "infer", "--batch", "2", "--steps", "1", "--warmup",
+        "0", "--matmul", "256", "--matmul-runs", "3", "--classes", "10")[1];
+    assertTrue(text.contains("256x256x256 float32 tensors"), text);
+  }
+
   @Test
   void inferenceProfileNamesTheNetworksOps() {
     String[] r = cli("bench", "--mode", "infer", "--batch", "2", "--steps", "1", "--warmup", "0",
@@ -66,6 +93,7 @@ class BenchCommandTest {
     assertTrue(r[1].lines().anyMatch(l -> l.trim().startsWith("Rsqrt ")), r[1]);
     assertTrue(r[1].lines().anyMatch(l -> l.contains("Conv2D")), r[1]);
     assertFalse(r[1].contains("Backprop"), r[1]);
+    assertTrue(r[1].contains("ops by the type they computed in"), r[1]);
   }
 
   /**
