@@ -5,7 +5,7 @@ import io.alexnet.data.Dataset;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.data.RgbImage;
 import io.alexnet.eval.EvalOptions;
-import io.alexnet.export.InferenceNetwork;
+import io.alexnet.inference.InferenceNetwork;
 import io.alexnet.features.Nearest;
 import io.alexnet.features.NpyFile;
 import io.alexnet.io.AtomicFiles;

@@ -3,7 +3,7 @@ package io.alexnet.api;
 import io.alexnet.cluster.WorkerRole;
 import io.alexnet.data.Dataset;
 import io.alexnet.graph.DevicePlan;
-import io.alexnet.graph.Devices;
+import io.alexnet.runtime.Devices;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.runtime.SessionOptions;
 import io.alexnet.train.Recipe;

@@ -8,7 +8,7 @@ import io.alexnet.data.ImageFolder;
 import io.alexnet.data.Preprocessor;
 import io.alexnet.graph.AlexNet;
 import io.alexnet.graph.FrozenWeights;
-import io.alexnet.graph.HostTensors;
+import io.alexnet.runtime.HostTensors;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.train.FineTuning;
 import io.alexnet.train.TrainConfig;

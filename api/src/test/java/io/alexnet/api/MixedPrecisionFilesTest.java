@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.alexnet.data.Dataset;
 import io.alexnet.data.FashionMnist;
 import io.alexnet.data.Synthetic;
-import io.alexnet.export.SavedModelFiles;
+import io.alexnet.inference.SavedModelFiles;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.Param;
 import io.alexnet.onnx.OnnxModelInfo;

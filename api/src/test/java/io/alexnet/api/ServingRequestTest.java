@@ -3,8 +3,8 @@ package io.alexnet.api;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.alexnet.data.Synthetic;
-import io.alexnet.export.SavedModelExport;
-import io.alexnet.export.SavedModelFiles;
+import io.alexnet.inference.SavedModelExport;
+import io.alexnet.inference.SavedModelFiles;
 import io.alexnet.io.Json;
 import io.alexnet.io.JsonText;
 import io.alexnet.runtime.SessionOptions;

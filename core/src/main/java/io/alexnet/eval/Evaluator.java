@@ -3,7 +3,7 @@ package io.alexnet.eval;
 import io.alexnet.data.BatchLoader;
 import io.alexnet.data.Dataset;
 import io.alexnet.data.Preprocessor;
-import io.alexnet.graph.HostTensors;
+import io.alexnet.runtime.HostTensors;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;

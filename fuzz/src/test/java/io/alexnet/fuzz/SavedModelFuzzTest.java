@@ -1,8 +1,8 @@
 package io.alexnet.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.alexnet.export.SavedModelFiles;
-import io.alexnet.export.ServingModel;
+import io.alexnet.inference.SavedModelFiles;
+import io.alexnet.inference.ServingModel;
 import io.alexnet.store.RunDir;
 import io.alexnet.train.TinyRun;
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package io.alexnet.runtime;
 
-import io.alexnet.graph.Devices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

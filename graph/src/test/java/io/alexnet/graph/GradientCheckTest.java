@@ -1,5 +1,7 @@
 package io.alexnet.graph;
 
+import io.alexnet.runtime.HostTensors;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.alexnet.graph;
 
+import io.alexnet.runtime.HostTensors;
+
 import io.alexnet.runtime.Precision;
 import io.alexnet.runtime.SessionOptions;
 import static org.junit.jupiter.api.Assertions.*;

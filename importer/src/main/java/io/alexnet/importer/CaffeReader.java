@@ -9,7 +9,7 @@ import io.alexnet.importer.caffe.LayerParameter;
 import io.alexnet.importer.caffe.NetParameter;
 import io.alexnet.importer.caffe.PoolingParameter;
 import io.alexnet.importer.caffe.V1LayerParameter;
-import io.alexnet.graph.HostArray;
+import io.alexnet.runtime.HostArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

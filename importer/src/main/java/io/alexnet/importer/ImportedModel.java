@@ -5,7 +5,7 @@ import io.alexnet.graph.LrnSettings;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.Variant;
 import io.alexnet.graph.WeightInit;
-import io.alexnet.graph.HostArray;
+import io.alexnet.runtime.HostArray;
 import io.alexnet.onnx.OnnxExport;
 import io.alexnet.onnx.OnnxLayout;
 import io.alexnet.onnx.TrainedWeights;

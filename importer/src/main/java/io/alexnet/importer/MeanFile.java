@@ -2,7 +2,7 @@ package io.alexnet.importer;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.alexnet.importer.caffe.BlobProto;
-import io.alexnet.graph.HostArray;
+import io.alexnet.runtime.HostArray;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.alexnet.importer;
 
 import com.google.protobuf.ByteString;
 import io.alexnet.graph.LrnSettings;
-import io.alexnet.graph.HostArray;
+import io.alexnet.runtime.HostArray;
 import io.alexnet.onnx.proto.AttributeProto;
 import io.alexnet.onnx.proto.ModelProto;
 import io.alexnet.onnx.proto.NodeProto;

@@ -4,7 +4,7 @@ import io.alexnet.runtime.SessionOptions;
 import io.alexnet.data.ColorPca;
 import io.alexnet.data.DataStats;
 import io.alexnet.data.Preprocessor;
-import io.alexnet.export.InferenceNetwork;
+import io.alexnet.inference.InferenceNetwork;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.io.AtomicFiles;
 import io.alexnet.onnx.TrainedWeights;

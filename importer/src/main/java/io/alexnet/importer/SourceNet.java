@@ -1,7 +1,7 @@
 package io.alexnet.importer;
 
 import io.alexnet.graph.LrnSettings;
-import io.alexnet.graph.HostArray;
+import io.alexnet.runtime.HostArray;
 import java.util.List;
 import java.util.Map;
 

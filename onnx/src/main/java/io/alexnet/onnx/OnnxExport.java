@@ -2,7 +2,7 @@ package io.alexnet.onnx;
 
 import com.google.protobuf.UnsafeByteOperations;
 import io.alexnet.data.Preprocessor;
-import io.alexnet.graph.HostArray;
+import io.alexnet.runtime.HostArray;
 import io.alexnet.io.AtomicFiles;
 import io.alexnet.graph.LrnSettings;
 import io.alexnet.onnx.proto.AttributeProto;

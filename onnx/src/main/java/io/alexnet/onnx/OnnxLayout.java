@@ -1,6 +1,6 @@
 package io.alexnet.onnx;
 
-import io.alexnet.graph.HostArray;
+import io.alexnet.runtime.HostArray;
 import java.util.ArrayList;
 import java.util.List;
 

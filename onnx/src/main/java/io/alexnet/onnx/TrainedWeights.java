@@ -1,7 +1,7 @@
 package io.alexnet.onnx;
 
-import io.alexnet.export.InferenceNetwork;
-import io.alexnet.graph.HostArray;
+import io.alexnet.inference.InferenceNetwork;
+import io.alexnet.runtime.HostArray;
 import io.alexnet.graph.LrnSettings;
 import java.util.LinkedHashMap;
 import java.util.List;

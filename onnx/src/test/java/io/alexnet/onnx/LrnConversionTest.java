@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
-import io.alexnet.graph.HostTensors;
+import io.alexnet.runtime.HostTensors;
 import io.alexnet.graph.LrnSettings;
 import io.alexnet.onnx.proto.GraphProto;
 import io.alexnet.onnx.proto.ModelProto;

@@ -3,7 +3,7 @@ package io.alexnet.onnx;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.alexnet.graph.HostArray;
+import io.alexnet.runtime.HostArray;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

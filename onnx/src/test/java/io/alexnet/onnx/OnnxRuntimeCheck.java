@@ -7,7 +7,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.alexnet.export.ServingModel;
+import io.alexnet.inference.ServingModel;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Map;

@@ -5,7 +5,7 @@ import io.alexnet.bench.Benchmarks;
 import io.alexnet.bench.Timing;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.ModelSummary;
-import io.alexnet.graph.OneDnnWeightCache;
+import io.alexnet.runtime.OneDnnWeightCache;
 import io.alexnet.io.AtomicFiles;
 import io.alexnet.io.Json;
 import io.alexnet.runtime.Arithmetic;

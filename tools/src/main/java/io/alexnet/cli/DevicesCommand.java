@@ -1,10 +1,10 @@
 package io.alexnet.cli;
 
 import io.alexnet.bench.KernelCheck;
-import io.alexnet.graph.Devices;
-import io.alexnet.graph.KernelRegistry;
+import io.alexnet.runtime.Devices;
+import io.alexnet.runtime.KernelRegistry;
 import io.alexnet.graph.Variant;
-import io.alexnet.graph.OneDnnWeightCache;
+import io.alexnet.runtime.OneDnnWeightCache;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package io.alexnet.cli;
 
 import io.alexnet.data.Preprocessor;
-import io.alexnet.export.OpAllowlist;
-import io.alexnet.export.SavedModelFiles;
+import io.alexnet.inference.OpAllowlist;
+import io.alexnet.inference.SavedModelFiles;
 import io.alexnet.store.RunDir;
 import io.alexnet.importer.ImportedModel;
 import io.alexnet.importer.ModelFile;

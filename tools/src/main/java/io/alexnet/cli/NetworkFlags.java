@@ -1,7 +1,7 @@
 package io.alexnet.cli;
 
 import io.alexnet.graph.DevicePlan;
-import io.alexnet.graph.Devices;
+import io.alexnet.runtime.Devices;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.Variant;
 import picocli.CommandLine.Option;

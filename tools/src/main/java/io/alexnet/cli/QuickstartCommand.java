@@ -1,7 +1,7 @@
 package io.alexnet.cli;
 
 import io.alexnet.api.Model;
-import io.alexnet.export.CClient;
+import io.alexnet.inference.CClient;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;

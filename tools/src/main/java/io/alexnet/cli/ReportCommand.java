@@ -4,7 +4,7 @@ import io.alexnet.api.Model;
 import io.alexnet.data.DataSources;
 import io.alexnet.data.Dataset;
 import io.alexnet.eval.EvalShard;
-import io.alexnet.runreport.RunReport;
+import io.alexnet.report.RunReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

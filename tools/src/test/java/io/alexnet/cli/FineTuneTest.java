@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.alexnet.data.ChannelOrder;
 import io.alexnet.data.Synthetic;
-import io.alexnet.export.InferenceNetwork;
+import io.alexnet.inference.InferenceNetwork;
 import io.alexnet.importer.BvlcFiles;
 import io.alexnet.onnx.TrainedWeights;
 import io.alexnet.store.Checkpoints;

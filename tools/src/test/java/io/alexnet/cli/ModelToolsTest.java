@@ -1,5 +1,7 @@
 package io.alexnet.cli;
 
+import io.alexnet.runtime.OneDnnWeightCache;
+
 import static io.alexnet.cli.SummaryCommandTest.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -220,7 +222,7 @@ class ModelToolsTest {
     Path err = Files.createTempFile(tmp, "stderr", ".txt");
     ProcessBuilder pb = new ProcessBuilder(SummaryCommandTest.inAnotherJvm(args))
         .redirectError(err.toFile());
-    pb.environment().put(io.alexnet.graph.OneDnnWeightCache.VARIABLE, "1");
+    pb.environment().put(io.alexnet.runtime.OneDnnWeightCache.VARIABLE, "1");
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(),
         java.nio.charset.StandardCharsets.UTF_8);

@@ -41,7 +41,7 @@ class ReportCommandTest {
   static void trainAndReport() throws Exception {
     run = TinyRun.create(tmp, 2);
     // The logs a run's listeners would have written, for the curves.
-    var csv = new io.alexnet.report.CsvLogger(run.dir());
+    var csv = new io.alexnet.logs.CsvLogger(run.dir());
     for (int e = 0; e < 2; e++) {
       csv.onStep(new io.alexnet.train.TrainingListener.Step(e, 10L * e + 5, 5, 20, 2.0 - e, 0.5,
           0.01, 100, 1));

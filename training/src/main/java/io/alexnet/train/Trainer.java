@@ -14,7 +14,7 @@ import io.alexnet.eval.Evaluator;
 import io.alexnet.eval.TopK;
 import io.alexnet.graph.AlexNet;
 import io.alexnet.graph.DevicePlan;
-import io.alexnet.graph.HostTensors;
+import io.alexnet.runtime.HostTensors;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.FloatType;
 import io.alexnet.graph.ReplicatedAlexNet;

@@ -6,7 +6,7 @@ import io.alexnet.graph.DevicePlan;
 import io.alexnet.graph.GradientPlacement;
 import io.alexnet.graph.LrnAwareGradients;
 import io.alexnet.graph.ModelConfig;
-import io.alexnet.graph.OneDnnWeightCache;
+import io.alexnet.runtime.OneDnnWeightCache;
 import io.alexnet.graph.Param;
 import io.alexnet.graph.ReplicatedAlexNet;
 import io.alexnet.graph.TrainingNetwork;

@@ -1,6 +1,6 @@
 package io.alexnet.train;
 
-import io.alexnet.graph.HostTensors;
+import io.alexnet.runtime.HostTensors;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;

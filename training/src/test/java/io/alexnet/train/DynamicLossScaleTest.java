@@ -2,7 +2,7 @@ package io.alexnet.train;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.alexnet.graph.HostTensors;
+import io.alexnet.runtime.HostTensors;
 import io.alexnet.graph.ModelConfig;
 import io.alexnet.graph.WeightInit;
 import io.alexnet.runtime.Arithmetic;

@@ -2,7 +2,7 @@ package io.alexnet.train;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.alexnet.graph.HostTensors;
+import io.alexnet.runtime.HostTensors;
 import io.alexnet.graph.Param;
 import java.util.List;
 import org.junit.jupiter.api.Test;
