@@ -382,14 +382,14 @@ public final class Model implements AutoCloseable {
 
   private List<Prediction> top(float[] p, int row, int k) {
     int width = config.classes();
-    int from = row * width;
     List<Prediction> out = new ArrayList<>();
-    IntStream.range(0, width).boxed()
-        .sorted(Comparator.comparingDouble(c -> -p[from + c])).limit(k)
-        .forEach(c -> out.add(new Prediction(c,
-            c < labels.size() ? labels.get(c) : Integer.toString(c), p[from + c])));
+    for (int c : io.alexnet.eval.TopK.top(p, row, width, k)) {
+      out.add(new Prediction(c, c < labels.size() ? labels.get(c) : Integer.toString(c),
+          p[row * width + c]));
+    }
     return out;
   }
+
 
   /**
    * Top-1 and top-5 error, confusion matrix and images/s on {@code data}, central crops.

@@ -120,9 +120,10 @@ public final class Evaluator {
         if (y < confusion.length && pred < confusion.length) {
           confusion[y][pred]++;
         }
-        top1 += pred == y ? 1 : 0;
-        top5 += TopK.hit(p, i, width, y, 5) ? 1 : 0;
       }
+      TopK.Hits hits = TopK.hits(p, labels, count, width);
+      top1 += hits.top1();
+      top5 += hits.top5();
       n += count;
       listener.batch(b.indices(), labels, p, count);
     }

@@ -28,6 +28,24 @@ public final class TopK {
     return best;
   }
 
+  /**
+   * Top-1 and top-5 hits of a batch, as training and evaluation both count them.
+   *
+   * @param top1 rows whose highest score is the label's
+   * @param top5 rows whose label is among the five highest
+   */
+  public record Hits(int top1, int top5) {}
+
+  /** Counts {@code n} rows of {@code scores} ({@code classes} wide) against their labels. */
+  public static Hits hits(float[] scores, int[] labels, int n, int classes) {
+    int top1 = 0, top5 = 0;
+    for (int i = 0; i < n; i++) {
+      top1 += argmax(scores, i, classes) == labels[i] ? 1 : 0;
+      top5 += hit(scores, i, classes, labels[i], 5) ? 1 : 0;
+    }
+    return new Hits(top1, top5);
+  }
+
   /** The k best class ids of a row, best first. */
   public static int[] top(float[] scores, int row, int classes, int k) {
     int n = Math.min(k, classes);

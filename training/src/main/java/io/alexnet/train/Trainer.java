@@ -384,17 +384,13 @@ public final class Trainer implements AutoCloseable {
     double loss = o.loss();
     float[] probs = o.probabilities();
     p.step = o.step();
-    int hits = 0, hits5 = 0;
-    for (int i = 0; i < b.size(); i++) {
-      hits += TopK.argmax(probs, i, model.classes()) == b.labels()[i] ? 1 : 0;
-      hits5 += TopK.hit(probs, i, model.classes(), b.labels()[i], 5) ? 1 : 0;
-    }
+    TopK.Hits hits = TopK.hits(probs, b.labels(), b.size(), model.classes());
     p.lossSum += loss * b.size();
-    p.correct += hits;
-    p.correct5 += hits5;
+    p.correct += hits.top1();
+    p.correct5 += hits.top5();
     p.seen += b.size();
     p.ran++;
-    return new StepResult(loss, hits, b.size());
+    return new StepResult(loss, hits.top1(), b.size());
   }
 
   /** A stop someone asked for: a checkpoint where the loop stands (by the chief), and why. */
