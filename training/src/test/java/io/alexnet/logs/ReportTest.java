@@ -91,7 +91,9 @@ class ReportTest {
     assertEquals(4, rows.size());
     assertTrue(rows.get(0).startsWith("epoch,step,train_loss"));
     assertTrue(rows.get(2).startsWith("2,20,1.200000,0.4500,0.4000"), rows.get(2));
-    assertTrue(rows.get(2).endsWith(",0.1000"), rows.get(2)); // train top-5, the last column
+    // train top-5, then the wait for data: the columns added last.
+    assertTrue(rows.get(2).endsWith(",0.1000,0.3"), rows.get(2));
+    assertTrue(rows.get(0).endsWith(",train_top5_error,data_wait_seconds"), rows.get(0));
     // A resumed run appends below (no second header).
     new CsvLogger(run).onEpoch(epoch(3, 0.7, 0.15));
     assertEquals(5, Files.readAllLines(run.resolve(CsvLogger.EPOCHS)).size());

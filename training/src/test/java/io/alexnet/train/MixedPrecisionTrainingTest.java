@@ -43,7 +43,7 @@ class MixedPrecisionTrainingTest {
         .hiddenBias(0.1).seed(11).arithmetic(a).build();
   }
 
-  record Steps(List<Double> losses, OpPrecisions census) {}
+  record Steps(double initial, List<Double> losses, OpPrecisions census) {}
 
   /** Five steps on the same random batches, from the same seeded weights; the first traced. */
   static Steps train(Arithmetic a) {
@@ -60,6 +60,7 @@ class MixedPrecisionTrainingTest {
       s.initialize();
       TrainingGraph.Handles h = g.handles();
       OpPrecisions census;
+      double initial;
       try (TFloat32 images = HostTensors.of(Shape.of(BATCH, SIZE, SIZE, 3), x);
           TInt32 labels = HostTensors.of(Shape.of(BATCH), y);
           TBool on = TBool.scalarOf(false);
@@ -67,13 +68,14 @@ class MixedPrecisionTrainingTest {
               .feed(h.training(), on).fetch(h.loss()).addTarget(h.step())
               .setOptions(OpPrecisions.RUN_OPTIONS).runAndFetchMetadata()) {
         census = OpPrecisions.of(r.getMetadata().orElseThrow());
+        initial = ((TFloat32) r.get(0)).getFloat();
       }
       List<Double> losses = new ArrayList<>();
       TrainingStep step = TrainingStep.local(s, g, SIZE);
       for (long i = 1; i <= 4; i++) {
         losses.add(step.run(x, y, BATCH, i).loss());
       }
-      return new Steps(losses, census);
+      return new Steps(initial, losses, census);
     }
   }
 
@@ -94,13 +96,19 @@ class MixedPrecisionTrainingTest {
   }
 
   @Test
-  void theLossesFollowFloat32s() {
-    List<Double> exact = train(Arithmetic.FLOAT32).losses();
-    List<Double> mixed = train(Arithmetic.BFLOAT16).losses();
-    for (int i = 0; i < exact.size(); i++) {
-      // bfloat16 rounds to 3 significant digits; a wrong kernel moved the first loss by 12%.
-      assertEquals(exact.get(i), mixed.get(i), 0.03 * Math.abs(exact.get(i)),
-          "step " + (i + 1) + ": float32 " + exact + ", mixed " + mixed);
-    }
+  void theLossFollowsFloat32s() {
+    Steps exact = train(Arithmetic.FLOAT32);
+    Steps mixed = train(Arithmetic.BFLOAT16);
+    // The same weights, no dropout: the forward pass alone, to bfloat16's rounding. A wrong
+    // kernel moved the paper model's first loss by 12%.
+    assertEquals(exact.initial(), mixed.initial(), 0.01 * exact.initial(),
+        "float32 " + exact.initial() + ", mixed " + mixed.initial());
+    // Then both learn the batch alike; rounding differences grow step by step, so only the
+    // trend is compared.
+    double e = exact.losses().get(3), m = mixed.losses().get(3);
+    assertTrue(e < exact.initial() / 1.5 && m < mixed.initial() / 1.5,
+        "float32 " + exact.losses() + ", mixed " + mixed.losses());
+    assertEquals(e, m, 0.2 * e, "float32 " + exact.losses() + ", mixed " + mixed.losses());
   }
+
 }
