@@ -159,7 +159,7 @@ public final class Benchmarks {
    * {@code profile}, one more batch runs traced and its per-op-type times go there.
    *
    * @param model the network
-   * @param config TensorFlow's session settings
+   * @param options the session's threads and precision
    * @param batch images per batch
    * @param warmup untimed repetitions first
    * @param runs timed repetitions
