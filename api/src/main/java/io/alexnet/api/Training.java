@@ -250,7 +250,8 @@ public final class Training {
     Set<String> frozen = FineTuning.checked(o.start().frozen());
     // Decided before anything is written: mixed precision where it is not native is refused.
     SessionPlan plan = sessionPlan(o.session(),
-        mode == Mode.RESUME ? run.precision() : Optional.empty());
+        mode == Mode.RESUME ? run.precision() : Optional.empty(),
+        o.advanced().cluster().isPresent());
     Split split = split(o);
     String dataName = o.advanced().dataName().orElse(o.trainData().describe());
     Begun begun = switch (mode) {
@@ -259,8 +260,12 @@ public final class Training {
       case FRESH -> fresh(o, run, split, dataName);
     };
     if (run.exists()) {
+      // The recipe a run started with stays its record; a resume writes only a change of
+      // precision (a resume on a full disk then fails where the checkpoint would, not here).
+      if (mode != Mode.RESUME) {
+        run.annotate(o.recipe().properties());
+      }
       run.recordPrecision(plan.arithmetic());
-      run.annotate(o.recipe().properties());
     }
     ModelConfig m = begun.model();
     Preprocessor pre = new Preprocessor(m.imageSize(), begun.stats().mean(), begun.scale(),
@@ -385,9 +390,23 @@ public final class Training {
    * Auto keeps a resumed run's precision; float32 or mixed asked for explicitly wins, and the
    * note says that it changed. Mixed on a machine that cannot compute it natively is refused.
    */
-  static SessionPlan sessionPlan(SessionOptions asked, Optional<Precision> saved) {
+  static SessionPlan sessionPlan(SessionOptions asked, Optional<Precision> saved,
+      boolean cluster) {
     Precision p = asked.precision();
     String note;
+    if (cluster) {
+      // TensorFlow's distributed runtime places the rewrite's fused bfloat16 convolutions
+      // where no kernel takes them (measured: "_FusedConv2D ... bfloat16 is not in the list of
+      // allowed values"): a cluster trains in float32.
+      if (p == Precision.MIXED) {
+        throw new AlexNetException("mixed precision is not available in cluster training"
+            + " (TensorFlow's distributed runtime has no kernels for its fused bfloat16"
+            + " convolutions): use precision float32 or auto");
+      }
+      SessionOptions f = asked.withPrecision(Precision.FLOAT32);
+      return new SessionPlan(f, f.arithmetic(), p == Precision.AUTO
+          ? "auto in a cluster: float32, as TensorFlow's distributed runtime needs" : "as asked");
+    }
     if (p == Precision.AUTO && saved.isPresent()) {
       p = saved.get();
       note = "as the run trained so far";

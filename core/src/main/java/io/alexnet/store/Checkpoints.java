@@ -220,7 +220,8 @@ public final class Checkpoints {
       session.restore(ckpt.resolve(VARIABLES).toString());
     } catch (RuntimeException e) {
       String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-      if (why.contains("does not match the shape stored in checkpoint")) {
+      if (why.contains("does not match the shape stored in checkpoint")
+          || why.contains("requires shapes of both tensors to match")) {
         // The files are whole (their fingerprints agree): the settings describe another
         // network than the one saved.
         throw new IOException("checkpoint " + ckpt + " holds another network than "

@@ -114,6 +114,9 @@ public record RunDir(Path dir) {
   /** Adds {@code extra} to run.properties (where a run came from, say), keeping the rest. */
   public void annotate(Map<String, String> extra) throws IOException {
     Properties p = properties();
+    if (extra.entrySet().stream().allMatch(e -> e.getValue().equals(p.getProperty(e.getKey())))) {
+      return; // already so: nothing to write
+    }
     extra.forEach(p::setProperty);
     PropertiesFile.write(dir.resolve(PROPERTIES), p);
   }

@@ -176,6 +176,31 @@ class SparkJobsTest {
     }
   }
 
+  /** Each job's --help: its usage and the shared flags, nothing on stderr. */
+  @Test
+  void everyJobPrintsItsHelpWithTheSharedFlags() {
+    for (String job : List.of("eval", "features")) {
+      PrintStream out = System.out, err = System.err;
+      ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+      int code;
+      try {
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        code = SparkMain.run(job, "--help");
+      } finally {
+        System.setOut(out);
+        System.setErr(err);
+      }
+      assertEquals(0, code, job);
+      assertEquals("", e.toString(), job);
+      String help = o.toString(StandardCharsets.UTF_8);
+      for (String flag : List.of("--model", "--checkpoint", "--trust", "--data", "--limit",
+          "--batch", "--workers", "--threads", "--precision", "--verbose")) {
+        assertTrue(help.contains(flag), job + " lacks " + flag + ": " + help);
+      }
+    }
+  }
+
   /** The command: one JSON document with eval's keys; bad input is one line and exit 2. */
   @Test
   void theCommandPrintsEvalsKeysAndRefusesBadInput() throws Exception {
@@ -187,7 +212,7 @@ class SparkJobsTest {
       System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
       code = SparkMain.run("eval", "--model", run.dir().toString(), "--data",
           images.toString(), "--out", tmp.resolve("cli").toString(), "--partitions", "2",
-          "--json");
+          "--precision", "float32", "--json");
       missing = SparkMain.run("eval", "--model", tmp.resolve("nope").toString(), "--data",
           images.toString(), "--out", tmp.resolve("cli2").toString());
       int port;
@@ -206,7 +231,7 @@ class SparkJobsTest {
     Map<String, Object> doc = (Map<String, Object>) JsonText.parse(o.toString());
     for (String key : List.of("examples", "skipped", "crops", "top1_error", "top5_error",
         "images_per_second", "seconds", "data_wait_seconds", "per_class_accuracy",
-        "confusion_csv")) {
+        "confusion_csv", "precision")) {
       assertTrue(doc.containsKey(key), key + " in " + doc);
     }
     EvalResult want = single();

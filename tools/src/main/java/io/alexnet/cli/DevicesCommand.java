@@ -80,14 +80,6 @@ final class DevicesCommand implements Callable<Integer> {
     Machine machine = Machine.current();
     System.out.println("oneDNN kernels: " + (machine.oneDnn() ? "on (TF_ENABLE_ONEDNN_OPTS=1)"
         : "off (set TF_ENABLE_ONEDNN_OPTS=1 before TensorFlow loads; tools/alexnet does)"));
-    System.out.println("CPU: " + (machine.bfloat16Flags().isEmpty()
-        ? "no bfloat16 instructions (AVX512_BF16 or AMX)"
-        : "bfloat16 instructions: " + String.join(", ", new java.util.TreeSet<>(
-            machine.bfloat16Flags()))));
-    Precision asked = session.precisions().get(0);
-    Arithmetic a = machine.arithmetic(asked);
-    System.out.println("precision: " + asked.label() + " runs " + a.precision().label() + " here ("
-        + a.description() + ")");
     System.out.println("oneDNN weight cache: " + (OneDnnWeightCache.on()
         ? "on (" + OneDnnWeightCache.VARIABLE + "=1: inference only)"
         : "off (tools/alexnet turns it on for eval, predict, features, similar and report)"));
@@ -102,6 +94,14 @@ final class DevicesCommand implements Callable<Integer> {
     long gpus = devices.stream().filter(Devices.Device::isGpu).count();
     System.out.println(gpus > 0 ? gpus + " GPU(s): --devices auto puts the towers on them"
         : "no GPU: everything runs on the CPU (soft placement moves ops pinned to a GPU)");
+    System.out.println("CPU: " + (machine.bfloat16Flags().isEmpty()
+        ? "no bfloat16 instructions (AVX512_BF16 or AMX)"
+        : "bfloat16 instructions: " + String.join(", ", new java.util.TreeSet<>(
+            machine.bfloat16Flags()))));
+    Precision asked = session.precisions().get(0);
+    Arithmetic a = machine.arithmetic(asked);
+    System.out.println("precision: " + asked.label() + " runs " + a.precision().label() + " here ("
+        + a.description() + ")");
     System.out.println("CUDA and cuDNN libraries the GPU build needs"
         + (gpuBuild ? ":" : " (not used by this build):"));
     List<String> missing = new ArrayList<>();

@@ -40,6 +40,12 @@ class DevicesCommandTest {
     assertTrue(cpu, "no CPU device:\n" + r[1]);
     // Without a GPU the report says where everything runs.
     assertEquals(gpus == 0, r[1].contains("no GPU: everything runs on the CPU"), r[1]);
+    // What auto precision becomes here, as the library decides it.
+    String auto = io.alexnet.runtime.Machine.current()
+        .arithmetic(io.alexnet.runtime.Precision.AUTO).precision().label();
+    assertTrue(lines.contains(lines.stream().filter(l -> l.startsWith("precision: auto runs "
+        + auto + " here (")).findFirst().orElse("missing")), r[1]);
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("CPU: ")), r[1]);
     for (String lib : DevicesCommand.GPU_LIBRARIES) {
       assertTrue(lines.stream().anyMatch(l -> l.matches("  " + Pattern.quote(lib)
           + "\\s+(missing|loads|found)( .*)?")), lib + " not reported:\n" + r[1]);

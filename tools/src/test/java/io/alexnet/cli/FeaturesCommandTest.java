@@ -84,7 +84,7 @@ class FeaturesCommandTest {
 
     Path out = tmp.resolve("fc7.npy");
     String[] r = cli("features", "--model", run.dir().toString(), "--layer", "fc7", "--data",
-        data.toString(), "--out", out.toString(), "--batch", "4");
+        data.toString(), "--out", out.toString(), "--batch", "4", "--precision", "float32");
     assertEquals("0", r[0], r[1] + r[2]);
     assertTrue(r[1].contains("wrote 6 rows") && r[1].contains("1 unreadable"), r[1]);
     Npy npy = readNpy(out);

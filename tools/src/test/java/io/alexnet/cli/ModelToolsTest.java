@@ -91,7 +91,7 @@ class ModelToolsTest {
         {"export", "--model", run.dir().toString(), "--checkpoint", "ckpt-999999"},
     };
     String[] says = {"is a SavedModel: give --out", "7 already exists",
-        "--format is savedmodel or onnx", "Missing required option: '--model",
+        "--format is savedmodel or onnx", "--model is required: a run folder or a SavedModel",
         "is not a model: no run.properties", "no checkpoint 'ckpt-999999'"};
     for (int i = 0; i < cases.length; i++) {
       String[] r = cli(cases[i]);

@@ -94,8 +94,9 @@ public record ClusterTask(ClusterSpec spec, String job, int index, boolean sync,
     if (ps()) {
       throw new IllegalStateException("ps task " + index + " serves variables; it does not train");
     }
+    // Float32: the distributed runtime has no kernels for the bfloat16 rewrite's fused ops.
     ClusterServer server = ClusterServer.start(spec, ClusterSpec.WORKER, index,
-        session.configProto());
+        session.withPrecision(Precision.FLOAT32).configProto());
     return new WorkerRole(spec, index, sync, server.target(), waitLimit);
   }
 
