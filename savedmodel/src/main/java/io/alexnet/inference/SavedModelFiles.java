@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.SavedModel;
@@ -126,8 +127,13 @@ public record SavedModelFiles(Path dir, MetaGraphDef meta) {
 
   /** The input side length serving_default takes. */
   public int imageSize() {
-    TensorInfo in = signature(SavedModelExport.SERVING_DEFAULT).getInputsOrThrow(
+    TensorInfo in = signature(SavedModelExport.SERVING_DEFAULT).getInputsMap().get(
         SavedModelExport.IMAGES);
+    if (in == null) {
+      throw new IllegalArgumentException(dir + ": the signature "
+          + SavedModelExport.SERVING_DEFAULT + " has no input '" + SavedModelExport.IMAGES
+          + "'; export the model again with this version's export command");
+    }
     if (in.getTensorShape().getDimCount() != 4) {
       throw new IllegalArgumentException(dir + ": the input '" + SavedModelExport.IMAGES
           + "' is not a batch of images [n, size, size, 3]");
@@ -159,8 +165,18 @@ public record SavedModelFiles(Path dir, MetaGraphDef meta) {
     long n = 0;
     for (NodeDef node : meta.getGraphDef().getNodeList()) {
       if (node.getOp().equals("VariableV2")) {
+        AttrValue shape = node.getAttrMap().get("shape");
+        if (shape == null || !shape.hasShape()) {
+          throw new IllegalArgumentException(dir + ": the variable '" + node.getName()
+              + "' has no shape; the saved_model.pb is damaged, export the model again");
+        }
         long size = 1;
-        for (var d : node.getAttrOrThrow("shape").getShape().getDimList()) {
+        for (var d : shape.getShape().getDimList()) {
+          if (d.getSize() < 0) {
+            throw new IllegalArgumentException(dir + ": the variable '" + node.getName()
+                + "' has an unknown dimension; the saved_model.pb is damaged, export the"
+                + " model again");
+          }
           size *= d.getSize();
         }
         n += size;

@@ -81,6 +81,45 @@ class ServingModelGuardTest {
     assertMessage(noSig, "no 'serving_default' signature");
   }
 
+  /** A damaged graph (what the fuzzer made): variables without a shape, a signature without images. */
+  @Test
+  void damagedGraphsAreDescribedOrRefusedWithAMessage() throws Exception {
+    Path dir = tmp.resolve("damaged");
+    Files.createDirectories(dir.resolve("variables"));
+    Files.write(dir.resolve("variables/variables.index"), new byte[0]);
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      var pixels = tf.withName("pixels").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, 4)));
+      var w = tf.withName("w").variable(Shape.of(4, 2), TFloat32.class);
+      var probs = tf.withName("probabilities").nn.softmax(tf.linalg.matMul(pixels, w));
+      var sig = SavedModelExport.signature(Map.of("pixels", pixels.asOutput()),
+          Map.of("probabilities", probs.asOutput()));
+      var graph = g.toGraphDef().toBuilder();
+      var meta = MetaGraphDef.newBuilder()
+          .setMetaInfoDef(MetaGraphDef.MetaInfoDef.newBuilder().addTags("serve"))
+          .setGraphDef(graph).putSignatureDef("serving_default", sig);
+      Files.write(dir.resolve("saved_model.pb"),
+          SavedModel.newBuilder().addMetaGraphs(meta).build().toByteArray());
+      SavedModelFiles intact = SavedModelFiles.read(dir, false);
+      assertEquals(8, intact.parameterCount(), "4 x 2 weights");
+      var noImages = assertThrows(IllegalArgumentException.class, intact::imageSize);
+      assertTrue(noImages.getMessage().contains("no input 'images'"), noImages.getMessage());
+
+      for (int i = 0; i < graph.getNodeCount(); i++) {
+        if (graph.getNode(i).getOp().equals("VariableV2")) {
+          graph.getNodeBuilder(i).removeAttr("shape");
+        }
+      }
+      meta.setGraphDef(graph);
+      Files.write(dir.resolve("saved_model.pb"),
+          SavedModel.newBuilder().addMetaGraphs(meta).build().toByteArray());
+      var noShape = assertThrows(IllegalArgumentException.class,
+          () -> SavedModelFiles.read(dir, false).parameterCount());
+      assertTrue(noShape.getMessage().contains("'w' has no shape"), noShape.getMessage());
+    }
+  }
+
   private static void assertMessage(Path dir, String expected) {
     var e = assertThrows(IllegalArgumentException.class, () -> SavedModelFiles.read(dir, false));
     assertTrue(e.getMessage().contains(expected), e.getMessage());
