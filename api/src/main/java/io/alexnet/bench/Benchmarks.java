@@ -38,9 +38,7 @@ import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.RunMetadata;
 import org.tensorflow.proto.RunOptions;
-import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 
 /** The measurements behind {@code alexnet bench}: each builds, warms up, then times. */
 public final class Benchmarks {
@@ -129,18 +127,8 @@ public final class Benchmarks {
         long[] at = {0};
         Timing t = Timing.of(warmup, runs, () -> at[0] = step.run(x, y, batch, at[0]).step());
         if (profile != null) {
-          TrainingGraph.Handles h = tg.handles();
-          try (TFloat32 images = HostTensors.of(Shape.of(batch, s, s, 3), x);
-              TInt32 labels = HostTensors.of(Shape.of(batch), y);
-              TBool on = TBool.scalarOf(true);
-              Result r = sess.runner().feed(h.images(), images).feed(h.labels(), labels)
-                  .feed(h.training(), on).fetch(h.loss()).addTarget(h.step())
-                  .setOptions(TRACED).runAndFetchMetadata()) {
-            RunMetadata md = r.getMetadata().orElseThrow();
-            profile.accept(StepProfile.format(StepProfile.byOpType(tg.graph(), md), 15)
-                + StepProfile.formatDevices(StepProfile.convDevices(md))
-                + OpPrecisions.of(md).format());
-          }
+          profile.accept(describe(tg.graph(),
+              step.trace(x, y, batch, at[0], TRACED).metadata()));
         }
         return t;
       }
@@ -205,13 +193,16 @@ public final class Benchmarks {
     if (profile != null) {
       try (Result r = sess.runner().feed(g.operation(in).output(0), images)
           .fetch(g.operation(out).output(0)).setOptions(TRACED).runAndFetchMetadata()) {
-        RunMetadata md = r.getMetadata().orElseThrow();
-        profile.accept(StepProfile.format(StepProfile.byOpType(g, md), 15)
-            + StepProfile.formatDevices(StepProfile.convDevices(md))
-            + OpPrecisions.of(md).format());
+        profile.accept(describe(g, r.getMetadata().orElseThrow()));
       }
     }
     return t;
+  }
+
+  /** A traced run's time by op type, where the convolutions ran, and the types ops ran in. */
+  private static String describe(Graph g, RunMetadata md) {
+    return StepProfile.format(StepProfile.byOpType(g, md), 15)
+        + StepProfile.formatDevices(StepProfile.convDevices(md)) + OpPrecisions.of(md).format();
   }
 
   /** {@code n} JPEG files of 500x375 (ImageNet's typical size) in four class folders. */

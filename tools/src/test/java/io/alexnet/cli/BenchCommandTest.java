@@ -96,6 +96,21 @@ class BenchCommandTest {
     assertTrue(r[1].contains("ops by the type they computed in"), r[1]);
   }
 
+  @Test
+  void trainingProfileTracesTheTrainersOwnStep() {
+    String[] r = cli("bench", "--mode", "train", "--batch", "2", "--steps", "1", "--warmup", "0",
+        "--matmul", "256", "--classes", "10", "--image-size", "67", "--width", "0.25",
+        "--precision", "float32", "--profile");
+    assertEquals("0", r[0], r[1] + r[2]);
+    assertTrue(r[1].contains("op time by type"), r[1]);
+    assertTrue(r[1].contains("Conv2DBackpropFilter"), r[1]);
+    String census = r[1].lines().filter(l -> l.trim().startsWith("float32")).findFirst()
+        .orElseThrow(() -> new AssertionError(r[1]));
+    // The update, and the two values Trainer.fit fetches from a step: loss and probabilities.
+    assertTrue(census.contains("ApplyMomentum="), census);
+    assertTrue(census.contains("_Retval=2"), census);
+  }
+
   /**
    * --mode serving times an exported model's two signatures: float images through
    * serving_default, JPEG files through classify_images.

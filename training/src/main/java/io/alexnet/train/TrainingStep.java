@@ -4,6 +4,8 @@ import io.alexnet.runtime.HostTensors;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -63,6 +65,33 @@ public final class TrainingStep {
    * @return the loss, the probabilities and the step after
    */
   public Outcome run(float[] images, int[] labels, int n, long step) {
+    return execute(images, labels, n, step, null).outcome();
+  }
+
+  /**
+   * The step and what TensorFlow reported of it.
+   *
+   * @param outcome what the step left
+   * @param metadata its run metadata (step stats, executed graphs), as {@code options} asked
+   */
+  public record Traced(Outcome outcome, RunMetadata metadata) {}
+
+  /**
+   * Runs the same step as {@link #run} with {@code options} (a trace level, partition graphs),
+   * so that a profile describes the step training runs, not a look-alike.
+   *
+   * @param images [n, size, size, 3], row-major
+   * @param labels n class ids
+   * @param n batch size
+   * @param step the global step before it
+   * @param options what TensorFlow records of the run
+   * @return the outcome and the run's metadata
+   */
+  public Traced trace(float[] images, int[] labels, int n, long step, RunOptions options) {
+    return execute(images, labels, n, step, options);
+  }
+
+  private Traced execute(float[] images, int[] labels, int n, long step, RunOptions options) {
     int s = imageSize;
     try (TFloat32 x = HostTensors.of(Shape.of(n, s, s, 3), images);
         TInt32 y = HostTensors.of(Shape.of(n), labels);
@@ -75,9 +104,13 @@ public final class TrainingStep {
           .feed(handles.dropoutSeed(), dropoutSeed).fetch(handles.loss())
           .fetch(handles.probabilities()).addTarget(handles.step());
       mode.prepare(run, now);
-      try (Result r = run.run()) {
-        return new Outcome(((TFloat32) r.get(0)).getFloat(),
+      if (options != null) {
+        run.setOptions(options);
+      }
+      try (Result r = options == null ? run.run() : run.runAndFetchMetadata()) {
+        Outcome o = new Outcome(((TFloat32) r.get(0)).getFloat(),
             HostTensors.floats((TFloat32) r.get(1)), mode.after(r, step));
+        return new Traced(o, r.getMetadata().orElse(null));
       }
     }
   }
